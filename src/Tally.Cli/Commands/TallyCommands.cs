@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Tally.Cli.Commands;
+
+/// <summary>The command tree: one line per top-level command; each command lives in its own file.</summary>
+internal static class TallyCommands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
