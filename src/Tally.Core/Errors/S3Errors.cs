@@ -68,4 +68,7 @@ public static class S3Errors
     public static readonly S3Error InvalidURI = new("InvalidURI", 400, "Couldn't parse the specified URI.");
     public static readonly S3Error RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size.");
     public static readonly S3Error UnsupportedSignature = new("InvalidRequest", 400, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+    public static readonly S3Error InvalidToken = new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
+    public static readonly S3Error MalformedTrailerError = new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.");
+    public static readonly S3Error InvalidChunkSizeError = new("InvalidChunkSizeError", 400, "Only the last chunk is allowed to have a size less than 8192 bytes");
 }
