@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Tally.Storage.Disk;
+
+/// <summary>
+/// A data file being written: first under <c>tmp/&lt;id&gt;</c>, then made durable and given its
+/// final name. For objects the tmp name is kept (a hard link) until the metadata commit, so that
+/// after a crash the open-time recovery can tell an uncommitted data file (tmp name present, no
+/// catalog row) from a committed one without scanning every object.
+/// </summary>
+internal sealed class StagedFile
+{
+    private const int BufferSize = 64 * 1024;
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    private readonly DataPaths _paths;
+    private string? _finalPath;
+    private bool _tmpExists = true;
+
+    private StagedFile(DataPaths paths, string fileId, long size, byte[]? md5)
+    {
+        _paths = paths;
+        FileId = fileId;
+        Size = size;
+        Md5 = md5;
+    }
+
+    public string FileId { get; }
+
+    public long Size { get; }
+
+    /// <summary>The MD5 of the bytes, or null for a file assembled from parts.</summary>
+    public byte[]? Md5 { get; }
+
+    public static string NewFileId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// Reads <paramref name="body"/> to its end into a new tmp file while computing its MD5. If
+    /// reading throws, the tmp file is removed and the exception propagates.
+    /// </summary>
+    public static async Task<StagedFile> ReceiveAsync(DataPaths paths, Stream body, CancellationToken ct)
+    {
+        var fileId = NewFileId();
+        var tmp = paths.TmpFile(fileId);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+#pragma warning disable CA5351 // S3 defines the ETag of a single-part object as the MD5 of its bytes; not a security use.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
+        long size = 0;
+        try
+        {
+            using (var handle = File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                int read;
+                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
+                {
+                    md5.AppendData(buffer, 0, read);
+                    RandomAccess.Write(handle, buffer.AsSpan(0, read), size);
+                    size += read;
+                }
+
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            return new StagedFile(paths, fileId, size, md5.GetHashAndReset());
+        }
+        catch
+        {
+            DurableFiles.TryDelete(tmp);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Concatenates <paramref name="sources"/> into a new tmp file, fsynced.</summary>
+    public static async Task<StagedFile> ConcatenateAsync(DataPaths paths, IReadOnlyList<string> sources, CancellationToken ct)
+    {
+        var fileId = NewFileId();
+        var tmp = paths.TmpFile(fileId);
+        long size = 0;
+        try
+        {
+            var output = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+            await using (output.ConfigureAwait(false))
+            {
+                foreach (var source in sources)
+                {
+                    var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+                    await using (input.ConfigureAwait(false))
+                    {
+                        await input.CopyToAsync(output, 1024 * 1024, ct).ConfigureAwait(false);
+                    }
+                }
+
+                size = output.Length;
+                output.Flush(flushToDisk: true);
+            }
+
+            return new StagedFile(paths, fileId, size, null);
+        }
+        catch
+        {
+            DurableFiles.TryDelete(tmp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives the file its name in objects/ (keeping the tmp name as an in-flight marker) and makes
+    /// that directory entry durable.
+    /// </summary>
+    public void PublishAsObject()
+    {
+        var final = _paths.ObjectFile(FileId);
+        DurableFiles.Link(_paths.TmpFile(FileId), final);
+        _finalPath = final;
+        DurableFiles.SyncDirectory(_paths.ObjectDirectory(FileId));
+    }
+
+    /// <summary>Moves the file into its upload's directory; orphans there are swept on open.</summary>
+    public void PublishAsPart(string uploadId, int partNumber)
+    {
+        var final = _paths.PartFile(uploadId, partNumber, FileId);
+        File.Move(_paths.TmpFile(FileId), final);
+        _tmpExists = false;
+        _finalPath = final;
+        DurableFiles.SyncDirectory(_paths.UploadDirectory(uploadId));
+    }
+
+    /// <summary>After the metadata commit: the in-flight marker is no longer needed.</summary>
+    public void DropTmpName()
+    {
+        if (_tmpExists)
+        {
+            DurableFiles.TryDelete(_paths.TmpFile(FileId));
+            _tmpExists = false;
+        }
+    }
+
+    /// <summary>The write did not commit: remove every name of the file.</summary>
+    public void Discard()
+    {
+        DropTmpName();
+        if (_finalPath is not null)
+        {
+            DurableFiles.TryDelete(_finalPath);
+        }
+    }
+
+    internal static bool IsFileId(string name) =>
+        name.Length == 32 && name.AsSpan().IndexOfAnyExcept(LowerHex) < 0;
+}
