@@ -102,6 +102,12 @@ internal sealed class SqliteCatalog : IDisposable
     /// <summary>Runs <paramref name="work"/> on the writer connection before the writer thread starts (open-time recovery).</summary>
     public void RunExclusive(Action<CatalogConnection> work) => work(_writer);
 
+    public void Read(Action<CatalogConnection> query) => _ = Read(db =>
+    {
+        query(db);
+        return true;
+    });
+
     public T Read<T>(Func<CatalogConnection, T> query)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
