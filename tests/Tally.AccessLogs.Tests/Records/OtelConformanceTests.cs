@@ -1,0 +1,158 @@
+using System.Globalization;
+using Tally.AccessLogs.Records;
+using Tally.AccessLogs.Tests.Conformance;
+
+namespace Tally.AccessLogs.Tests.Records;
+
+/// <summary>
+/// The OpenTelemetry collector's S3 access-log cases (conformance/otel-collector-contrib). Its
+/// expected files are OTLP records; the comparison maps our record to the same attribute names
+/// and values (two mapping versions: see that folder's README).
+/// </summary>
+public sealed class OtelConformanceTests
+{
+    public static TheoryData<string, bool> Cases() => new()
+    {
+        { "valid_s3_access_log", false },
+        { "unknown_request_uri", false },
+        { "too_many_values", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Line_parses_to_the_attributes_the_collector_expects(string name, bool newerMapping)
+    {
+        var line = ConformanceFiles.ReadText($"otel-collector-contrib/{name}.log");
+        var (expected, timeUnixNano) = ReadExpected($"otel-collector-contrib/{name}_expected.yaml");
+
+        Assert.True(AccessLogParser.TryParse(line, out var record, out var error), error);
+
+        Assert.Equal(expected, OtelView(record, newerMapping));
+        Assert.Equal(timeUnixNano, record.Time.ToUnixTimeMilliseconds() * 1_000_000);
+
+        // Fields the collector leaves out because they are "-" in these lines.
+        Assert.Null(record.ErrorCode);
+        Assert.Null(record.ObjectSize);
+        Assert.Null(record.TurnAroundTime);
+        Assert.Null(record.VersionId);
+        Assert.Equal(AccessLogRecord.AbsentHeader, record.Referer);
+    }
+
+    [Fact]
+    public void Quoted_dash_Request_URI_is_kept_apart_from_a_bare_dash()
+    {
+        var line = ConformanceFiles.ReadText("otel-collector-contrib/unknown_request_uri.log");
+
+        var record = AccessLogParser.Parse(line);
+
+        Assert.Equal("-", record.RequestUri);
+        Assert.Contains(" \"-\" 200 ", AccessLogFormatter.Format(record, fieldCount: 26), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_trailing_field_is_counted_and_ignored()
+    {
+        var line = ConformanceFiles.ReadText("otel-collector-contrib/too_many_values.log");
+
+        Assert.True(AccessLogParser.TryParseLine(line, out var parsed, out var error), error);
+
+        Assert.Equal(28, parsed.FieldCount);
+        Assert.Equal("us-east-1", parsed.Record.SourceRegion);
+        Assert.True(parsed.Record.AclRequired);
+    }
+
+    [Fact]
+    public void Line_cut_after_the_HTTP_status_is_rejected_with_the_field_count()
+    {
+        var line = ConformanceFiles.ReadText("otel-collector-contrib/too_few_values.log");
+
+        Assert.False(AccessLogParser.TryParse(line, out var record, out var error));
+        Assert.Null(record);
+        Assert.Equal("expected 18 or more fields, found 10", error);
+    }
+
+    private static Dictionary<string, string> OtelView(AccessLogRecord r, bool newer)
+    {
+        var view = new Dictionary<string, string>();
+        void Add(string key, object? value)
+        {
+            if (value is not null)
+            {
+                view[key] = Convert.ToString(value, CultureInfo.InvariantCulture)!;
+            }
+        }
+
+        Add("aws.s3.bucket", r.Bucket);
+        Add("aws.s3.owner", r.BucketOwner);
+        Add("source.address", r.RemoteIp);
+        Add("user.id", r.Requester);
+        Add("aws.request_id", r.RequestId);
+        Add("rpc.method", r.Operation);
+        if (r.RequestUri is { } uri && uri != AccessLogRecord.AbsentHeader)
+        {
+            var parts = uri.Split(' ');
+            Add("http.request.method", parts[0]);
+            if (newer)
+            {
+                var query = parts[1].IndexOf('?', StringComparison.Ordinal);
+                Add("url.path", query < 0 ? parts[1] : parts[1][..query]);
+                Add("url.query", query < 0 ? null : parts[1][(query + 1)..]);
+                Add("network.protocol.name", parts[2].Split('/')[0].ToLowerInvariant());
+                Add("network.protocol.version", parts[2].Split('/')[1]);
+            }
+            else
+            {
+                Add("url.path", parts[1]);
+                Add("url.scheme", parts[2]);
+            }
+        }
+
+        Add("http.response.status_code", r.HttpStatus);
+        Add("http.response.body.size", r.BytesSent);
+        Add("duration", r.TotalTime);
+        Add("user_agent.original", r.UserAgent);
+        Add("aws.extended_request_id", r.HostId);
+        Add("aws.signature.version", r.SignatureVersion);
+        Add("tls.cipher", r.CipherSuite);
+        Add("aws.s3.auth_type", r.AuthenticationType);
+        Add("http.request.header.host", r.HostHeader);
+        Add("tls.protocol.version", newer && r.TlsVersion is { } tls ? tls[(tls.IndexOf('v', StringComparison.OrdinalIgnoreCase) + 1)..] : r.TlsVersion);
+        Add("aws.s3.access_point.arn", r.AccessPointArn);
+        Add("aws.s3.acl_required", r.AclRequired ? "true" : null);
+        Add("aws.s3.source_region", r.SourceRegion);
+        return view;
+    }
+
+    /// <summary>
+    /// Reads the attribute list of an expected OTLP file: each <c>- key: name</c> line followed by its
+    /// <c>stringValue</c>/<c>intValue</c>/<c>boolValue</c> line (the files' fixed layout), plus the timestamp.
+    /// </summary>
+    private static (Dictionary<string, string> Attributes, long TimeUnixNano) ReadExpected(string file)
+    {
+        var attributes = new Dictionary<string, string>();
+        long time = 0;
+        string? key = null;
+        foreach (var raw in ConformanceFiles.ReadLines(file))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("- key: ", StringComparison.Ordinal))
+            {
+                key = line["- key: ".Length..];
+            }
+            else if (key is not null && line.Split(": ", 2) is ["stringValue" or "intValue" or "boolValue", var value])
+            {
+                attributes[key] = value.Trim('"');
+                key = null;
+            }
+            else if (line.StartsWith("timeUnixNano: ", StringComparison.Ordinal))
+            {
+                time = long.Parse(line["timeUnixNano: ".Length..].Trim('"'), CultureInfo.InvariantCulture);
+            }
+        }
+
+        // Collector-side constants, not log fields.
+        attributes.Remove("cloud.provider");
+        attributes.Remove("encoding.format");
+        return (attributes, time);
+    }
+}
