@@ -7,6 +7,7 @@ internal static class TallyCommands
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return ServeCommand.Create();
+        yield return UsersCommand.Create();
     }
 }

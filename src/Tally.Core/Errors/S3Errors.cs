@@ -71,4 +71,5 @@ public static class S3Errors
     public static readonly S3Error InvalidToken = new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
     public static readonly S3Error MalformedTrailerError = new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.");
     public static readonly S3Error InvalidChunkSizeError = new("InvalidChunkSizeError", 400, "Only the last chunk is allowed to have a size less than 8192 bytes");
+    public static readonly S3Error InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
 }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tally.Security.Credentials;
+using Tally.Server.Hosting;
+
+namespace Tally.Cli.Commands;
+
+/// <summary>`tally serve`: run the S3 endpoint on the embedded store (files on disk + SQLite).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var listen = new Option<string>("--listen") { Description = "IP:port to listen on", DefaultValueFactory = _ => "127.0.0.1:9000" };
+        var region = new Option<string>("--region") { Description = "Default region (buckets without a LocationConstraint)", DefaultValueFactory = _ => "us-east-1" };
+        var regions = new Option<string?>("--regions") { Description = "Comma-separated regions this server hosts" };
+        var domain = new Option<string?>("--domain") { Description = "Base domain for virtual-hosted-style requests (BUCKET.DOMAIN)" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve HTTPS" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert" };
+
+        var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey };
+        command.SetAction(async (result, ct) =>
+        {
+            var options = new TallyOptions
+            {
+                DataDir = result.GetRequiredValue(data),
+                Listen = result.GetRequiredValue(listen),
+                Region = result.GetRequiredValue(region),
+                Regions = (result.GetValue(regions) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Domain = result.GetValue(domain),
+                TlsCertificatePath = result.GetValue(tlsCert),
+                TlsKeyPath = result.GetValue(tlsKey),
+            };
+            if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null))
+            {
+                await Console.Error.WriteLineAsync("error: --tls-cert and --tls-key go together.");
+                return 2;
+            }
+
+            Directory.CreateDirectory(options.DataDir);
+            await using var app = TallyHost.Build(options);
+            await app.StartAsync(ct);
+            var root = app.Services.GetRequiredService<CredentialStore>().Root;
+            Console.WriteLine($"Tally is listening on {TallyHost.BoundAddress(app)} (data: {Path.GetFullPath(options.DataDir)}, regions: {string.Join(',', options.HostedRegions)})");
+            Console.WriteLine($"Root user: access key {root.Root.AccessKeyId}, account {root.Root.Identity.AccountId}, canonical id {root.Root.Identity.CanonicalUserId}");
+            if (root.ShouldReportKeys)
+            {
+                Console.WriteLine($"Generated root secret key (shown once, saved in the data dir): {root.Root.SecretAccessKey}");
+            }
+            else
+            {
+                Console.WriteLine(root.Source == RootKeySource.Environment
+                    ? "Root keys come from TALLY_ROOT_ACCESS_KEY / TALLY_ROOT_SECRET_KEY."
+                    : "Root keys were generated on first start and are saved in the data dir.");
+            }
+
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Tally.Server.Hosting;
+
+/// <summary>Everything `tally serve` can be told. Defaults are the embedded single-node setup.</summary>
+public sealed record TallyOptions
+{
+    public string DataDir { get; init; } = "./data";
+
+    /// <summary>host:port, e.g. 127.0.0.1:9000. Port 0 picks a free port (tests).</summary>
+    public string Listen { get; init; } = "127.0.0.1:9000";
+
+    /// <summary>The default region: where buckets without a LocationConstraint go.</summary>
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Every region this server hosts (always includes <see cref="Region"/>).</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
+
+    /// <summary>Base domain for virtual-hosted-style addressing (bucket.DOMAIN); null = path-style only.</summary>
+    public string? Domain { get; init; }
+
+    public string? TlsCertificatePath { get; init; }
+
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>Allowed difference between a request's X-Amz-Date and the server clock.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Reads TALLY_* settings such as the root keys; the process environment unless a host (a
+    /// test) supplies its own.
+    /// </summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public IReadOnlyList<string> HostedRegions =>
+        Regions.Contains(Region, StringComparer.Ordinal) ? Regions : [Region, .. Regions];
+}

@@ -1,0 +1,22 @@
+using Tally.Server.Pipeline;
+
+namespace Tally.Server.Operations.Objects;
+
+public static class PutObject
+{
+    public static async Task HandleAsync(S3RequestContext context)
+    {
+        var write = ObjectRequestHeaders.Write(context);
+        await using var body = RequestBody.OpenVerified(context);
+        var info = await context.Store.PutObjectAsync(
+            context.BucketName,
+            context.Key,
+            body.Stream,
+            write with { Checksums = body.Checksums },
+            context.Aborted);
+        context.Capture.ObjectSize = info.Size;
+        context.Response.Headers.ETag = info.ETag;
+        body.WriteChecksumHeaders(context.Response.Headers, info.Checksums);
+        await S3Responses.WriteEmptyAsync(context);
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Tally.Core.Errors;
+using Tally.Core.Naming;
+using Tally.S3.Operations;
+using Tally.Server.Hosting;
+using Tally.Server.Operations;
+
+namespace Tally.Server.Pipeline;
+
+/// <summary>
+/// The terminal S3 step (STYLE §2.4): resolve the operation from the one table, authenticate,
+/// load the bucket, authorize, run the handler, and render any S3Exception.
+/// </summary>
+public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenticator authenticator, ILogger<S3Dispatcher> logger)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        var capture = http.Features.GetRequiredFeature<AccessLogCapture>();
+        var rawTarget = http.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var resource = rawTarget;
+        try
+        {
+            var address = S3Address.Parse(rawTarget, http.Request.Host.Host, services.Options.Domain);
+            resource = Uri.UnescapeDataString(address.RawPath);
+            capture.Bucket = address.Bucket;
+            capture.Key = address.Key;
+
+            var operation = S3Operations.Resolve(
+                http.Request.Method,
+                address.Target,
+                http.Request.Query.ContainsKey,
+                http.Request.Headers.ContainsKey);
+            capture.Operation = operation;
+
+            var authentication = await authenticator.AuthenticateAsync(http, address, http.RequestAborted);
+            capture.Requester = authentication.Identity?.Requester;
+            capture.SignatureVersion = authentication.SignatureVersion;
+            capture.AuthenticationType = authentication.AuthType;
+            http.Features.Set(authentication);
+
+            var bucketInfo = address.Bucket is null || operation == S3Operations.CreateBucket
+                ? null
+                : await services.Store.GetBucketAsync(address.Bucket, http.RequestAborted);
+            capture.BucketOwner = bucketInfo?.OwnerCanonicalId;
+
+            var context = new S3RequestContext
+            {
+                Http = http,
+                Operation = operation,
+                Address = address,
+                Capture = capture,
+                Services = services,
+                Identity = authentication.Identity,
+                BucketInfo = bucketInfo,
+            };
+            Authorize(context);
+            if (address.Key is not null)
+            {
+                ObjectKey.Validate(address.Key);
+            }
+
+            await S3Handlers.For(operation)(context);
+        }
+        catch (S3Exception error)
+        {
+            LogS3Error(logger, capture.RequestId, error.Error.Code, error.Message);
+            await S3ErrorWriter.WriteAsync(http, error, capture, resource);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to send. The access log still records the request.
+        }
+        catch (BadHttpRequestException error)
+        {
+            LogS3Error(logger, capture.RequestId, "BadRequest", error.Message);
+            await S3ErrorWriter.WriteAsync(http, new S3Exception(S3Errors.IncompleteBody), capture, resource);
+        }
+#pragma warning disable CA1031 // The dispatcher is the last line: any bug becomes InternalError, never a dropped connection.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            LogUnhandled(logger, error, capture.RequestId);
+            await S3ErrorWriter.WriteAsync(http, new S3Exception(S3Errors.InternalError), capture, resource);
+        }
+    }
+
+    /// <summary>
+    /// Who may do what. Until bucket policies and ACLs exist (issue #4), the rule is AWS's default
+    /// for private buckets: a bucket's owning account may do everything to it, nobody else anything.
+    /// </summary>
+    private static void Authorize(S3RequestContext context)
+    {
+        var op = context.Operation;
+        var identity = context.Identity;
+        if (op.Target != S3Target.Service && op != S3Operations.CreateBucket)
+        {
+            if (context.BucketInfo is null)
+            {
+                throw S3Exception.With(S3Errors.NoSuchBucket, null, ("BucketName", context.BucketName));
+            }
+
+            var expectedOwner = context.Header("x-amz-expected-bucket-owner");
+            if (expectedOwner is not null && !string.Equals(expectedOwner, context.BucketInfo.OwnerAccountId, StringComparison.Ordinal))
+            {
+                throw new S3Exception(S3Errors.AccessDenied);
+            }
+        }
+
+        if (identity is null)
+        {
+            throw new S3Exception(S3Errors.AccessDenied);
+        }
+
+        if (context.BucketInfo is not null && !string.Equals(context.BucketInfo.OwnerAccountId, identity.AccountId, StringComparison.Ordinal))
+        {
+            throw new S3Exception(S3Errors.AccessDenied);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Request {RequestId} failed with {Code}: {Reason}")]
+    private static partial void LogS3Error(ILogger logger, string requestId, string code, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Request {RequestId} failed with an unhandled error")]
+    private static partial void LogUnhandled(ILogger logger, Exception error, string requestId);
+}
