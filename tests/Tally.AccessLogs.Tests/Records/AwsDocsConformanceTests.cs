@@ -10,7 +10,7 @@ namespace Tally.AccessLogs.Tests.Records;
 /// </summary>
 public sealed class AwsDocsConformanceTests
 {
-    private const string Owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+    private static readonly string Owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
 
     private static readonly AccessLogRecord Versioning = new()
     {
