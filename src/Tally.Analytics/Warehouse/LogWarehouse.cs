@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace Tally.Analytics.Warehouse;
+
+/// <summary>
+/// The access-log warehouse: one DuckDB database with the Athena-compatible <c>access_logs</c>
+/// table, <c>rejected_lines</c>, <c>loaded_files</c>, a view per source bucket and the Presto
+/// function macros (DESIGN §6, spec §7).
+/// </summary>
+/// <remarks>Not thread-safe: one connection, used by one caller at a time.</remarks>
+public sealed class LogWarehouse : IDisposable
+{
+    private readonly string? _deleteOnDispose;
+
+    private LogWarehouse(DuckDBConnection connection, string? path, string? deleteOnDispose)
+    {
+        Connection = connection;
+        Path = path;
+        _deleteOnDispose = deleteOnDispose;
+    }
+
+    /// <summary>The database file; null for an in-memory warehouse.</summary>
+    public string? Path { get; }
+
+    internal DuckDBConnection Connection { get; }
+
+    /// <summary>Where <c>tally</c> keeps the warehouse of a data directory.</summary>
+    public static string PathFor(string dataDir) => System.IO.Path.Combine(dataDir, "analytics", "warehouse.duckdb");
+
+    /// <summary>Opens (creating if needed) a warehouse file and brings its schema up to date.</summary>
+    public static LogWarehouse Open(string path, WarehouseOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        return Create(full, full, deleteOnDispose: null, options ?? new WarehouseOptions());
+    }
+
+    public static LogWarehouse OpenInMemory(WarehouseOptions? options = null) =>
+        Create(":memory:", path: null, deleteOnDispose: null, options ?? new WarehouseOptions());
+
+    /// <summary>
+    /// A scratch warehouse in a temporary file, deleted on dispose: unlike an in-memory database it
+    /// can spill, so a large <c>--source</c> stays within the memory limit.
+    /// </summary>
+    public static LogWarehouse OpenTemporary(WarehouseOptions? options = null)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tally-{Guid.NewGuid():N}.duckdb");
+        return Create(path, path, deleteOnDispose: path, options ?? new WarehouseOptions());
+    }
+
+    private static LogWarehouse Create(string dataSource, string? path, string? deleteOnDispose, WarehouseOptions options)
+    {
+        var connection = new DuckDBConnection($"DataSource={dataSource}");
+        try
+        {
+            connection.Open();
+            var warehouse = new LogWarehouse(connection, path, deleteOnDispose);
+            warehouse.Configure(options);
+            return warehouse;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Configure(WarehouseOptions options)
+    {
+        // Presto reads a zone-less parse_datetime pattern in the session zone, UTC in Athena.
+        Execute("SET TimeZone = 'UTC'");
+        Execute($"SET memory_limit = {AthenaFunctions.Literal(options.MemoryLimit)}");
+        // Ingest order is not meaningful (records in a log object are unordered, spec §1.1).
+        Execute("SET preserve_insertion_order = false");
+        if (options.Threads is { } threads)
+        {
+            Execute($"SET threads = {threads.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (options.TempDirectory is { } temp)
+        {
+            Execute($"SET temp_directory = {AthenaFunctions.Literal(temp)}");
+        }
+
+        foreach (var statement in WarehouseSchema.CreateStatements())
+        {
+            Execute(statement);
+        }
+
+        foreach (var statement in AthenaFunctions.CreateStatements())
+        {
+            Execute(statement);
+        }
+    }
+
+    public int Execute(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    public object? Scalar(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    public long Count(string sql) => Convert.ToInt64(Scalar(sql) ?? 0L, CultureInfo.InvariantCulture);
+
+    /// <summary>A command for <paramref name="sql"/>; the caller disposes it after its reader.</summary>
+    /// <remarks>Executing it throws <see cref="DuckDBException"/> with DuckDB's message for invalid SQL.</remarks>
+    public DbCommand CreateCommand(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Creates or replaces one view per source bucket (<see cref="WarehouseSchema.BucketViewName"/>).</summary>
+    /// <returns>The view names.</returns>
+    public IReadOnlyList<string> RefreshBucketViews()
+    {
+        var buckets = new List<string>();
+        using (var command = CreateCommand($"SELECT DISTINCT bucket_name FROM {WarehouseSchema.AccessLogsTable} WHERE bucket_name IS NOT NULL ORDER BY 1"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                buckets.Add(reader.GetString(0));
+            }
+        }
+
+        var views = new List<string>();
+        foreach (var bucket in buckets)
+        {
+            var view = WarehouseSchema.BucketViewName(bucket);
+            Execute($"CREATE OR REPLACE VIEW {WarehouseSchema.Quote(view)} AS SELECT * FROM {WarehouseSchema.AccessLogsTable} WHERE bucket_name = {AthenaFunctions.Literal(bucket)}");
+            views.Add(view);
+        }
+
+        return views;
+    }
+
+    public void Dispose()
+    {
+        Connection.Dispose();
+        if (_deleteOnDispose is not null)
+        {
+            foreach (var file in new[] { _deleteOnDispose, _deleteOnDispose + ".wal" })
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                    // A scratch file left behind in the temp directory is harmless.
+                }
+            }
+        }
+    }
+}

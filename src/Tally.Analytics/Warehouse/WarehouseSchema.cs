@@ -1,0 +1,78 @@
+using Tally.AccessLogs.Records;
+
+namespace Tally.Analytics.Warehouse;
+
+/// <summary>A column of the <c>access_logs</c> table.</summary>
+public sealed record WarehouseColumn(string Name, string Type, string Description);
+
+/// <summary>
+/// The warehouse tables. <c>access_logs</c> starts with Athena's 27 columns, names and types
+/// (spec §7.1, from <see cref="AccessLogFields"/>) and the <c>timestamp</c> partition column, so the
+/// AWS example queries (spec §7.3) run verbatim; typed columns follow.
+/// </summary>
+/// <remarks>
+/// The Athena columns hold what Athena's RegexSerDe would: quoted fields keep their quotes, <c>-</c>
+/// stays the string <c>-</c>, BIGINT columns are NULL for <c>-</c>, and fields an older line does not
+/// have are NULL. The appender writes columns in this order.
+/// </remarks>
+public static class WarehouseSchema
+{
+    public const string AccessLogsTable = "access_logs";
+
+    public static IReadOnlyList<WarehouseColumn> AthenaColumns { get; } =
+    [
+        .. AccessLogFields.All.Select(f => new WarehouseColumn(f.AthenaColumn, f.AthenaType == "BIGINT" ? "BIGINT" : "VARCHAR", f.AwsName)),
+        new("timestamp", "VARCHAR", "Athena's partition column: the event date as yyyy/MM/dd"),
+    ];
+
+    public static IReadOnlyList<WarehouseColumn> TypedColumns { get; } =
+    [
+        new("event_time", "TIMESTAMP", "Time as a UTC timestamp"),
+        new("event_date", "DATE", "UTC date of event_time"),
+        new("http_status_code", "INTEGER", "HTTP status as an integer; NULL for -"),
+        new("total_time_ms", "BIGINT", "Total Time in ms; NULL for -"),
+        new("turnaround_time_ms", "BIGINT", "Turn-Around Time in ms; NULL for -"),
+        new("key_decoded", "VARCHAR", "the real object key (decoded twice for REST/WEBSITE, once for BATCH/S3.*; spec §1.4)"),
+        new("request_method", "VARCHAR", "HTTP method of the Request-URI; NULL when there was no request line"),
+        new("referer", "VARCHAR", "Referer header without quotes; NULL when absent"),
+        new("user_agent", "VARCHAR", "User-Agent header without quotes; NULL when absent"),
+        new("requester_type", "VARCHAR", "anonymous, canonical-user, iam-user, assumed-role, federated-user, root, service or other"),
+        new("requester_account", "VARCHAR", "12-digit account of an IAM/STS ARN requester"),
+        new("requester_user", "VARCHAR", "IAM user name (or federated user name)"),
+        new("requester_role", "VARCHAR", "role name of an assumed-role requester"),
+        new("requester_session", "VARCHAR", "session name of an assumed-role requester"),
+        new("acl_required", "BOOLEAN", "aclRequired = Yes"),
+        new("field_count", "INTEGER", "fields in the line (18 to 27, more when AWS appended new ones)"),
+        new("source_file", "VARCHAR", "the log object the line came from"),
+        new("line_number", "BIGINT", "1-based line number in source_file"),
+    ];
+
+    public static IReadOnlyList<WarehouseColumn> AccessLogColumns { get; } = [.. AthenaColumns, .. TypedColumns];
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Statements that create the schema if it is missing; safe to run on every open.</summary>
+    public static IReadOnlyList<string> CreateStatements() =>
+    [
+        $"CREATE TABLE IF NOT EXISTS {AccessLogsTable} ({string.Join(", ", AccessLogColumns.Select(c => $"{Quote(c.Name)} {c.Type}"))})",
+        """
+        CREATE TABLE IF NOT EXISTS rejected_lines (
+            file VARCHAR, line_number BIGINT, reason VARCHAR, line VARCHAR)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS loaded_files (
+            file VARCHAR NOT NULL, size BIGINT NOT NULL, version VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
+            lines_read BIGINT NOT NULL, lines_loaded BIGINT NOT NULL, lines_rejected BIGINT NOT NULL,
+            PRIMARY KEY (file, size, version))
+        """,
+    ];
+
+    /// <summary>The view name for one source bucket, Athena-style: <c>amzn-s3-demo.bucket</c> → <c>amzn_s3_demo_bucket_logs</c>.</summary>
+    public static string BucketViewName(string bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        var chars = bucket.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray();
+        var name = new string(chars) + "_logs";
+        return char.IsAsciiDigit(name[0]) ? "bucket_" + name : name;
+    }
+}
