@@ -87,7 +87,7 @@ public static class AccessLogParser
                 case AccessLogField.Time:
                     if (!TryTime(line, ref pos, out span))
                     {
-                        error = "bad time field: expected [dd/MMM/yyyy:HH:mm:ss +0000]";
+                        error = TooFewFields(line) ?? "bad time field: expected [dd/MMM/yyyy:HH:mm:ss +0000]";
                         return false;
                     }
 
@@ -95,7 +95,7 @@ public static class AccessLogParser
                 case AccessLogField.RequestUri when quoted:
                     if (!TryQuoted(line, ref pos, QuotedEnd.BeforeStatus, out span))
                     {
-                        error = "unterminated Request-URI field: no closing quote before the HTTP status";
+                        error = TooFewFields(line) ?? "unterminated Request-URI field: no closing quote before the HTTP status";
                         return false;
                     }
 
@@ -103,7 +103,7 @@ public static class AccessLogParser
                 case AccessLogField.Referer when quoted:
                     if (!TryQuoted(line, ref pos, QuotedEnd.BeforeUserAgent, out span))
                     {
-                        error = "unterminated Referer field";
+                        error = TooFewFields(line) ?? "unterminated Referer field";
                         return false;
                     }
 
@@ -111,7 +111,7 @@ public static class AccessLogParser
                 case AccessLogField.UserAgent when quoted:
                     if (!TryQuoted(line, ref pos, QuotedEnd.LastQuote, out span))
                     {
-                        error = "unterminated User-Agent field";
+                        error = TooFewFields(line) ?? "unterminated User-Agent field";
                         return false;
                     }
 
@@ -132,7 +132,7 @@ public static class AccessLogParser
 
         if (count < AccessLogFields.Minimum)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"expected {AccessLogFields.Minimum} or more fields, found {count}");
+            error = FieldCountError(count);
             return false;
         }
 
@@ -143,6 +143,17 @@ public static class AccessLogParser
         }
 
         return true;
+    }
+
+    private static string FieldCountError(int found) =>
+        string.Create(CultureInfo.InvariantCulture, $"expected {AccessLogFields.Minimum} or more fields, found {found}");
+
+    // When the structure breaks early on a line that could never have held a record, the field
+    // count is the more useful reason ("just some text" is not a bad time field).
+    private static string? TooFewFields(ReadOnlySpan<char> line)
+    {
+        var tokens = line.Count(' ') + 1;
+        return tokens < AccessLogFields.Minimum ? FieldCountError(tokens) : null;
     }
 
     private static FieldSpan Token(ReadOnlySpan<char> line, ref int pos)
