@@ -4,8 +4,8 @@ namespace Tally.AccessLogs.Tests.Records;
 
 public sealed class AccessLogParserTests
 {
-    private const string Head = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be photos [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - 3E57427F33A59F07 REST.GET.OBJECT a%253Db";
-    private const string Tail = "- hostid= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader photos.s3.amazonaws.com TLSv1.2 - - -";
+    private static readonly string Head = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be photos [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - 3E57427F33A59F07 REST.GET.OBJECT a%253Db";
+    private static readonly string Tail = "- hostid= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader photos.s3.amazonaws.com TLSv1.2 - - -";
 
     private static string Line(string uri = "\"GET /photos/a%3Db HTTP/1.1\"", string referer = "\"-\"", string agent = "\"curl/8\"") =>
         $"{Head} {uri} 200 - 5 5 3 2 {referer} {agent} {Tail}";
