@@ -266,6 +266,12 @@ internal sealed class SqliteCatalog : IDisposable
             return;
         }
 
+        // Clean-up first, so that a caller sees its delete or abort finished when its task completes.
+        foreach (var action in afterCommit)
+        {
+            action();
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             if (failures[i] is { } failure)
@@ -276,11 +282,6 @@ internal sealed class SqliteCatalog : IDisposable
             {
                 batch[i].Succeed();
             }
-        }
-
-        foreach (var action in afterCommit)
-        {
-            action();
         }
     }
 
