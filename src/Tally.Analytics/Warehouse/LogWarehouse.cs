@@ -122,7 +122,11 @@ public sealed class LogWarehouse : IDisposable
         return command;
     }
 
-    /// <summary>Creates or replaces one view per source bucket (<see cref="WarehouseSchema.BucketViewName"/>).</summary>
+    /// <summary>
+    /// Creates or replaces one view per source bucket (<see cref="WarehouseSchema.BucketViewName"/>),
+    /// in the main schema and in <c>s3_access_logs_db</c>, the database of the AWS DDL (spec §7.2),
+    /// so <c>s3_access_logs_db.mybucket_logs</c> in a copied AWS query names the view of <c>mybucket</c>.
+    /// </summary>
     /// <returns>The view names.</returns>
     public IReadOnlyList<string> RefreshBucketViews()
     {
@@ -140,7 +144,9 @@ public sealed class LogWarehouse : IDisposable
         foreach (var bucket in buckets)
         {
             var view = WarehouseSchema.BucketViewName(bucket);
-            Execute($"CREATE OR REPLACE VIEW {WarehouseSchema.Quote(view)} AS SELECT * FROM {WarehouseSchema.AccessLogsTable} WHERE bucket_name = {AthenaFunctions.Literal(bucket)}");
+            var body = $"AS SELECT * FROM main.{WarehouseSchema.AccessLogsTable} WHERE bucket_name = {AthenaFunctions.Literal(bucket)}";
+            Execute($"CREATE OR REPLACE VIEW main.{WarehouseSchema.Quote(view)} {body}");
+            Execute($"CREATE OR REPLACE VIEW {WarehouseSchema.AthenaDatabase}.{WarehouseSchema.Quote(view)} {body}");
             views.Add(view);
         }
 

@@ -19,6 +19,9 @@ public static class WarehouseSchema
 {
     public const string AccessLogsTable = "access_logs";
 
+    /// <summary>The database name of the AWS DDL (spec §7.2), a schema here.</summary>
+    public const string AthenaDatabase = "s3_access_logs_db";
+
     public static IReadOnlyList<WarehouseColumn> AthenaColumns { get; } =
     [
         .. AccessLogFields.All.Select(f => new WarehouseColumn(f.AthenaColumn, f.AthenaType == "BIGINT" ? "BIGINT" : "VARCHAR", f.AwsName)),
@@ -54,6 +57,7 @@ public static class WarehouseSchema
     /// <summary>Statements that create the schema if it is missing; safe to run on every open.</summary>
     public static IReadOnlyList<string> CreateStatements() =>
     [
+        $"CREATE SCHEMA IF NOT EXISTS {AthenaDatabase}",
         $"CREATE TABLE IF NOT EXISTS {AccessLogsTable} ({string.Join(", ", AccessLogColumns.Select(c => $"{Quote(c.Name)} {c.Type}"))})",
         """
         CREATE TABLE IF NOT EXISTS rejected_lines (
