@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Tally.Core.Errors;
+using Tally.Security.Payloads;
+using Tally.Security.SigV4;
 
 namespace Tally.Server.Pipeline;
 
@@ -29,7 +31,12 @@ public sealed class RequestBody : IAsyncDisposable
             throw new S3Exception(S3Errors.MissingContentLength);
         }
 
-        return new RequestBody(request.Body, () => new Dictionary<string, string>());
+        var headers = request.Headers;
+        var verifying = VerifyingStream.FromHeaders(
+            request.Body,
+            name => headers.TryGetValue(name, out var value) ? value.ToString() : null,
+            context.Http.Features.Get<AuthenticationResult>());
+        return new RequestBody(verifying, () => verifying.Checksums);
     }
 
     /// <summary>Reads a small document body (XML) whole, verified; larger than <paramref name="maxBytes"/> is rejected.</summary>
@@ -73,7 +80,7 @@ public sealed class RequestBody : IAsyncDisposable
     }
 #pragma warning restore CA1822
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => Stream.DisposeAsync();
 
     private static RequestBody OpenVerifiedOrEmpty(S3RequestContext context) =>
         context.Request.ContentLength is null && !IsChunked(context.Request)

@@ -20,11 +20,17 @@ public static class CreateBucket
         {
             var configuration = S3Xml.ParseRequest(body, "CreateBucketConfiguration");
             var constraint = configuration.ChildValue("LocationConstraint");
+
+            // "EU" is S3's legacy name for eu-west-1, still sent by SDKs (the .NET SDK maps eu-west-1 to it).
+            constraint = constraint == "EU" ? "eu-west-1" : constraint;
             if (!string.IsNullOrEmpty(constraint))
             {
                 if (!options.HostedRegions.Contains(constraint, StringComparer.Ordinal))
                 {
-                    throw S3Exception.With(S3Errors.InvalidLocationConstraint, null, ("LocationConstraint", constraint));
+                    throw S3Exception.With(
+                        S3Errors.InvalidLocationConstraint,
+                        $"{S3Errors.InvalidLocationConstraint.Message}: '{constraint}' (this server hosts {string.Join(", ", options.HostedRegions)})",
+                        ("LocationConstraint", constraint));
                 }
 
                 region = constraint;
