@@ -10,9 +10,9 @@ namespace Tally.Analytics.Tests.Warehouse;
 /// </summary>
 public sealed class AthenaExampleQueryTests : IAsyncLifetime, IDisposable
 {
-    private const string O = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
-    private const string H = "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=";
-    private const string Tail = "SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader mybucket.s3.us-east-1.amazonaws.com TLSv1.2 - - us-east-1";
+    internal const string O = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+    internal const string H = "s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234=";
+    internal const string Tail = "SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader mybucket.s3.us-east-1.amazonaws.com TLSv1.2 - - us-east-1";
 
     // user_name = arn:aws:iam::123456789123:user/user_name
     private static readonly string[] Lines =
