@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Tally.Core.Errors;
@@ -170,6 +171,8 @@ public sealed class AwsChunkedReadStream : Stream
     }
 
     // One implementation for both paths: with useAsync false every await completes synchronously.
+    // Pooled builder: a read that has to wait does not allocate a new state machine box each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadCoreAsync(Memory<byte> destination, bool useAsync, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
