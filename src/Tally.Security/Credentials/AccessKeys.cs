@@ -5,9 +5,9 @@ namespace Tally.Security.Credentials;
 /// <summary>Generates identifiers shaped like AWS's, so clients that validate their shape accept them.</summary>
 internal static class AccessKeys
 {
-    private const string UpperAlphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    private const string Digits = "0123456789";
+    private static readonly string UpperAlphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private static readonly string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static readonly string Digits = "0123456789";
 
     // AWS long-term user keys start with AKIA and are 20 characters long.
     public static string NewAccessKeyId() => "AKIA" + RandomNumberGenerator.GetString(UpperAlphanumeric, 16);

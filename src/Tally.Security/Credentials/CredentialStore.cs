@@ -15,9 +15,9 @@ public sealed class CredentialStore : ICredentialStore
 {
     public const string RootAccessKeyVariable = "TALLY_ROOT_ACCESS_KEY";
     public const string RootSecretKeyVariable = "TALLY_ROOT_SECRET_KEY";
-    private const string RootUserName = "root";
+    private static readonly string RootUserName = "root";
 
-    private const string Schema = """
+    private static readonly string Schema = """
         CREATE TABLE IF NOT EXISTS settings (
             name  TEXT PRIMARY KEY,
             value TEXT NOT NULL
@@ -40,7 +40,7 @@ public sealed class CredentialStore : ICredentialStore
         );
         """;
 
-    private const string SelectUser = """
+    private static readonly string SelectUser = """
         SELECT u.access_key_id, u.secret_access_key, u.account_id, a.canonical_user_id, u.user_name, u.is_root, u.identity_policy
         FROM users u JOIN accounts a ON a.account_id = u.account_id
         """;

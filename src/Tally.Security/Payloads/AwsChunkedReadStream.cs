@@ -18,10 +18,10 @@ namespace Tally.Security.Payloads;
 /// </summary>
 public sealed class AwsChunkedReadStream : Stream
 {
-    private const int BufferSize = 64 * 1024;
-    private const int MaxLineLength = 4096;
-    private const string ChunkSignaturePrefix = "chunk-signature=";
-    private const string TrailerSignatureName = "x-amz-trailer-signature";
+    private static readonly int BufferSize = 64 * 1024;
+    private static readonly int MaxLineLength = 4096;
+    private static readonly string ChunkSignaturePrefix = "chunk-signature=";
+    private static readonly string TrailerSignatureName = "x-amz-trailer-signature";
 
     private readonly Stream _inner;
     private readonly bool _leaveOpen;

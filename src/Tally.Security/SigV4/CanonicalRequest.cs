@@ -14,7 +14,7 @@ internal readonly record struct QueryParameter(string Name, string Value, string
 /// </summary>
 internal static class CanonicalRequest
 {
-    private const string HexUpper = "0123456789ABCDEF";
+    private static readonly string HexUpper = "0123456789ABCDEF";
 
     /// <summary>
     /// The canonical URI: the path decoded as sent and encoded again, so clients that leave a

@@ -12,7 +12,7 @@ namespace Tally.Security.SigV4;
 /// </summary>
 public sealed class SigV4Authenticator
 {
-    private const string CredentialShape = "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"";
+    private static readonly string CredentialShape = "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"";
     private static readonly string[] PresignParameters =
         ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"];
 

@@ -8,8 +8,8 @@ namespace Tally.Security.Tests.SigV4;
 public sealed class DocumentationExampleTests(ExampleCredentials credentials) : IClassFixture<ExampleCredentials>
 {
     private static readonly DateTimeOffset ExampleTime = new(2013, 5, 24, 0, 0, 0, TimeSpan.Zero);
-    private const string EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    private const string Credential = "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request";
+    private static readonly string EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static readonly string Credential = "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request";
 
     private SigV4Authenticator Authenticator => new(credentials.Store, new SigV4Options { Region = "us-east-1" });
 
@@ -115,7 +115,7 @@ public sealed class DocumentationExampleTests(ExampleCredentials credentials) : 
         Assert.NotNull(result.Identity);
     }
 
-    private const string PresignedQuery =
+    private static readonly string PresignedQuery =
         "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
         + "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
         + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";

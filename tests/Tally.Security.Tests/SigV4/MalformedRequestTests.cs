@@ -7,7 +7,7 @@ namespace Tally.Security.Tests.SigV4;
 public sealed class MalformedRequestTests(ExampleCredentials credentials) : IClassFixture<ExampleCredentials>
 {
     private static readonly DateTimeOffset ExampleTime = new(2013, 5, 24, 0, 0, 0, TimeSpan.Zero);
-    private const string EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static readonly string EmptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private SigV4Authenticator Authenticator => new(credentials.Store, new SigV4Options { Region = "us-east-1" });
 
@@ -15,7 +15,9 @@ public sealed class MalformedRequestTests(ExampleCredentials credentials) : ICla
         await Assert.ThrowsAsync<S3Exception>(() =>
             Authenticator.AuthenticateAsync(new SigningRequest("GET", "/test.txt", rawQuery, Headers(headers), ExampleTime), CancellationToken.None).AsTask());
 
-    private static (string, string)[] WithAuthorization(string authorization, string? contentSha256 = EmptyHash)
+    private static (string, string)[] WithAuthorization(string authorization) => WithAuthorization(authorization, EmptyHash);
+
+    private static (string, string)[] WithAuthorization(string authorization, string? contentSha256)
     {
         var headers = new List<(string, string)> { ("Host", "examplebucket.s3.amazonaws.com"), ("x-amz-date", "20130524T000000Z"), ("Authorization", authorization) };
         if (contentSha256 is not null)
