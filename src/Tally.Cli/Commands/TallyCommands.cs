@@ -9,5 +9,8 @@ internal static class TallyCommands
     {
         yield return ServeCommand.Create();
         yield return UsersCommand.Create();
+        yield return QueryCommand.Create();
+        yield return ReportCommand.Create();
+        yield return LogsCommand.Create();
     }
 }

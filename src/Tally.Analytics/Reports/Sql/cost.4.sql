@@ -1,0 +1,9 @@
+-- Egress by prefix (first path segment)
+SELECT CASE WHEN strpos(key_decoded, '/') > 0 THEN split_part(key_decoded, '/', 1) || '/' ELSE '(top level)' END AS prefix,
+       count(*) AS requests, coalesce(sum(bytessent), 0) AS bytes_sent, round(sum(egress_usd), 6) AS egress_usd
+FROM report_priced
+WHERE key_decoded IS NOT NULL
+GROUP BY prefix
+HAVING coalesce(sum(bytessent), 0) > 0
+ORDER BY bytes_sent DESC, prefix
+LIMIT 50
