@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace Tally.Storage.Disk;
 
@@ -18,6 +19,7 @@ internal sealed class StagedFile
     private readonly DataPaths _paths;
     private string? _finalPath;
     private bool _tmpExists = true;
+    private SafeFileHandle? _handle;
 
     private StagedFile(DataPaths paths, string fileId, long size, byte[]? md5)
     {
@@ -38,7 +40,8 @@ internal sealed class StagedFile
 
     /// <summary>
     /// Reads <paramref name="body"/> to its end into a new tmp file while computing its MD5. If
-    /// reading throws, the tmp file is removed and the exception propagates.
+    /// reading throws, the tmp file is removed and the exception propagates. The file is not yet
+    /// durable: <see cref="PublishAsObject"/> / <see cref="PublishAsPart"/> fsync it.
     /// </summary>
     public static async Task<StagedFile> ReceiveAsync(DataPaths paths, Stream body, CancellationToken ct)
     {
@@ -49,25 +52,22 @@ internal sealed class StagedFile
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
 #pragma warning restore CA5351
         long size = 0;
+        var handle = File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         try
         {
-            using (var handle = File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
             {
-                int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
-                {
-                    md5.AppendData(buffer, 0, read);
-                    RandomAccess.Write(handle, buffer.AsSpan(0, read), size);
-                    size += read;
-                }
-
-                RandomAccess.FlushToDisk(handle);
+                md5.AppendData(buffer, 0, read);
+                RandomAccess.Write(handle, buffer.AsSpan(0, read), size);
+                size += read;
             }
 
-            return new StagedFile(paths, fileId, size, md5.GetHashAndReset());
+            return new StagedFile(paths, fileId, size, md5.GetHashAndReset()) { _handle = handle };
         }
         catch
         {
+            handle.Dispose();
             DurableFiles.TryDelete(tmp);
             throw;
         }
@@ -116,6 +116,7 @@ internal sealed class StagedFile
     /// </summary>
     public void PublishAsObject()
     {
+        SyncTmpFile();
         var final = _paths.ObjectFile(FileId);
         DurableFiles.Link(_paths.TmpFile(FileId), final);
         _finalPath = final;
@@ -125,6 +126,7 @@ internal sealed class StagedFile
     /// <summary>Moves the file into its upload's directory; orphans there are swept on open.</summary>
     public void PublishAsPart(string uploadId, int partNumber)
     {
+        SyncTmpFile();
         var final = _paths.PartFile(uploadId, partNumber, FileId);
         File.Move(_paths.TmpFile(FileId), final);
         _tmpExists = false;
@@ -145,10 +147,23 @@ internal sealed class StagedFile
     /// <summary>The write did not commit: remove every name of the file.</summary>
     public void Discard()
     {
+        _handle?.Dispose();
+        _handle = null;
         DropTmpName();
         if (_finalPath is not null)
         {
             DurableFiles.TryDelete(_finalPath);
+        }
+    }
+
+    /// <summary>fsync through the handle that wrote the bytes, so a writeback error is reported to us.</summary>
+    private void SyncTmpFile()
+    {
+        if (_handle is { } handle)
+        {
+            RandomAccess.FlushToDisk(handle);
+            handle.Dispose();
+            _handle = null;
         }
     }
 
