@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Tally.Security.Credentials;
 using Tally.Server.Hosting;
 
@@ -18,8 +19,9 @@ internal static class ServeCommand
         var domain = new Option<string?>("--domain") { Description = "Base domain for virtual-hosted-style requests (BUCKET.DOMAIN)" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve HTTPS" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert" };
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "Server log level (Trace, Debug, Information, Warning, Error)", DefaultValueFactory = _ => LogLevel.Warning };
 
-        var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey };
+        var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel };
         command.SetAction(async (result, ct) =>
         {
             var options = new TallyOptions
@@ -39,7 +41,8 @@ internal static class ServeCommand
             }
 
             Directory.CreateDirectory(options.DataDir);
-            await using var app = TallyHost.Build(options);
+            var level = result.GetValue(logLevel);
+            await using var app = TallyHost.Build(options, logging: logs => logs.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(level));
             await app.StartAsync(ct);
             var root = app.Services.GetRequiredService<CredentialStore>().Root;
             Console.WriteLine($"Tally is listening on {TallyHost.BoundAddress(app)} (data: {Path.GetFullPath(options.DataDir)}, regions: {string.Join(',', options.HostedRegions)})");
