@@ -17,7 +17,7 @@ internal sealed partial class CatalogJsonContext : JsonSerializerContext;
 /// <summary>The catalog's JSON columns: tag sets, user metadata, headers, checksums, part sizes.</summary>
 internal static class CatalogJson
 {
-    private const string EmptyObject = "{}";
+    internal const string EmptyObject = "{}";
 
     private static readonly IReadOnlyDictionary<string, string> EmptyMap = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -24,12 +24,12 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
     /// <summary>AWS part numbers are 1..10000.</summary>
     public const int MaxPartNumber = 10_000;
 
-    private const string ObjectColumns = "key, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file";
-    private const string PartColumns = "part_number, etag, size, modified_ms, checksums, data_file";
-    private const int UploadIdLength = 12 + 24;
+    internal const string ObjectColumns = "key, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file";
+    internal const string PartColumns = "part_number, etag, size, modified_ms, checksums, data_file";
+    internal const int UploadIdLength = 12 + 24;
 
     /// <summary>Enough parallel fsyncs for the project's target of 32 concurrent writers.</summary>
-    private const int SyncThreadCount = 32;
+    internal const int SyncThreadCount = 32;
 
     private static readonly SearchValues<char> UploadIdChars =
         SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_");

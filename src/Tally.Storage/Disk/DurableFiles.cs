@@ -9,7 +9,7 @@ namespace Tally.Storage.Disk;
 /// </summary>
 internal static partial class DurableFiles
 {
-    private const int ReadOnly = 0;
+    internal const int ReadOnly = 0;
 
     public static void SyncDirectory(string directory)
     {

@@ -14,9 +14,9 @@ namespace Tally.Storage.Disk;
 /// </summary>
 internal sealed class SqliteCatalog : IDisposable
 {
-    private const int MaxBatch = 512;
+    internal const int MaxBatch = 512;
 
-    private const string Schema = """
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS buckets(
             name TEXT NOT NULL PRIMARY KEY,
             owner_account TEXT NOT NULL,

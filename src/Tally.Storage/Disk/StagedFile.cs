@@ -12,7 +12,7 @@ namespace Tally.Storage.Disk;
 /// </summary>
 internal sealed class StagedFile
 {
-    private const int BufferSize = 64 * 1024;
+    internal const int BufferSize = 64 * 1024;
 
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 

@@ -9,8 +9,8 @@ namespace Tally.Storage.Tests.Disk;
 /// </summary>
 public sealed class DiskObjectStoreThroughputMeasurement(ITestOutputHelper output) : IDisposable
 {
-    private const int Objects = 2000;
-    private const int Concurrency = 32;
+    internal const int Objects = 2000;
+    internal const int Concurrency = 32;
 
     private readonly StoreFixture _f = new();
 
