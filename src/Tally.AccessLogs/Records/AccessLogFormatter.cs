@@ -224,21 +224,24 @@ public static class AccessLogFormatter
     // spec §1.2 field 3: [dd/MMM/yyyy:HH:mm:ss +0000], English months, always UTC.
     private static int Time(DateTimeOffset time, Span<byte> d, int p)
     {
-        var t = time.UtcDateTime;
+        // One calendar computation instead of one per DateTime property.
+        time.UtcDateTime.Deconstruct(out DateOnly date, out TimeOnly timeOfDay);
+        date.Deconstruct(out var year, out var month, out var day);
+        timeOfDay.Deconstruct(out var hour, out var minute, out var second);
         d[p++] = (byte)'[';
-        p = TwoDigits(t.Day, d, p);
+        p = TwoDigits(day, d, p);
         d[p++] = (byte)'/';
-        Months.Slice((t.Month - 1) * 3, 3).CopyTo(d[p..]);
+        Months.Slice((month - 1) * 3, 3).CopyTo(d[p..]);
         p += 3;
         d[p++] = (byte)'/';
-        p = TwoDigits(t.Year / 100, d, p);
-        p = TwoDigits(t.Year % 100, d, p);
+        p = TwoDigits(year / 100, d, p);
+        p = TwoDigits(year % 100, d, p);
         d[p++] = (byte)':';
-        p = TwoDigits(t.Hour, d, p);
+        p = TwoDigits(hour, d, p);
         d[p++] = (byte)':';
-        p = TwoDigits(t.Minute, d, p);
+        p = TwoDigits(minute, d, p);
         d[p++] = (byte)':';
-        p = TwoDigits(t.Second, d, p);
+        p = TwoDigits(second, d, p);
         " +0000]"u8.CopyTo(d[p..]);
         return p + 7;
     }
