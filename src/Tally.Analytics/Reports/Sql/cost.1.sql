@@ -1,5 +1,5 @@
 -- Requests by AWS price class
-SELECT price_class, count(*) AS requests, round(sum(request_usd), 6) AS request_usd
+SELECT price_class, count(*) AS requests, round(sum(request_usd), 10) AS request_usd
 FROM report_priced
 GROUP BY price_class
 ORDER BY requests DESC, price_class

@@ -1,5 +1,5 @@
 -- Egress by object
-SELECT key_decoded AS key, count(*) AS requests, coalesce(sum(bytessent), 0) AS bytes_sent, round(sum(egress_usd), 6) AS egress_usd
+SELECT key_decoded AS key, count(*) AS requests, coalesce(sum(bytessent), 0) AS bytes_sent, round(sum(egress_usd), 10) AS egress_usd
 FROM report_priced
 WHERE key_decoded IS NOT NULL
 GROUP BY key_decoded

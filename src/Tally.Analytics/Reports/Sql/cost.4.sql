@@ -1,6 +1,6 @@
 -- Egress by prefix (first path segment)
 SELECT CASE WHEN strpos(key_decoded, '/') > 0 THEN split_part(key_decoded, '/', 1) || '/' ELSE '(top level)' END AS prefix,
-       count(*) AS requests, coalesce(sum(bytessent), 0) AS bytes_sent, round(sum(egress_usd), 6) AS egress_usd
+       count(*) AS requests, coalesce(sum(bytessent), 0) AS bytes_sent, round(sum(egress_usd), 10) AS egress_usd
 FROM report_priced
 WHERE key_decoded IS NOT NULL
 GROUP BY prefix
