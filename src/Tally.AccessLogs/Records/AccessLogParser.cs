@@ -378,7 +378,7 @@ public static class AccessLogParser
         }
 
         var text = span.Of(line);
-        return text is "-" ? null : new string(text);
+        return text is "-" ? null : WellKnownValues.Get(text);
     }
 
     // Quoted field: bare "-" (or absent) is null, `"-"` is "-", `"x"` is x (AccessLogRecord remarks).

@@ -201,4 +201,16 @@ public sealed class AccessLogParserTests
 
         Assert.Equal(AccessLogParser.Parse(Line()), fromSpan);
     }
+
+    [Fact]
+    public void Repeated_values_share_one_string_instance_across_lines()
+    {
+        var first = AccessLogParser.Parse(Line());
+        var second = AccessLogParser.Parse(Line());
+
+        Assert.Same(first.Operation, second.Operation);
+        Assert.Same(first.SignatureVersion, second.SignatureVersion);
+        Assert.Same(first.TlsVersion, second.TlsVersion);
+        Assert.NotSame(first.BucketOwner, second.BucketOwner);
+    }
 }
