@@ -467,7 +467,20 @@ public static class AccessLogParser
         }
 
         var offset = new TimeSpan(offsetHours, offsetMinutes, 0);
-        time = new DateTimeOffset(year, month, day, hour, minute, second, s[21] == '-' ? -offset : offset);
+        if (s[21] == '-')
+        {
+            offset = -offset;
+        }
+
+        // The instant must exist in UTC too (01/Jan/0001 at +0100 does not).
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        time = new DateTimeOffset(local, offset);
         return true;
     }
 

@@ -139,6 +139,8 @@ public sealed class AccessLogParserTests
     [InlineData("[06/Feb/2019:24:00:38 +0000]")]
     [InlineData("[06/Feb/2019:00:00:38 +1500]")]
     [InlineData("06/Feb/2019:00:00:38")]
+    [InlineData("[01/Jan/0001:00:00:00 +0100]")]
+    [InlineData("[31/Dec/9999:23:59:59 -0100]")]
     public void Rejects_a_bad_time_field(string time)
     {
         var line = Line().Replace("[06/Feb/2019:00:00:38 +0000]", time, StringComparison.Ordinal);
