@@ -226,6 +226,21 @@ public sealed class ObjectTests : IAsyncLifetime
         Assert.Empty((await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" })).Tagging ?? []);
     }
 
+    [Fact]
+    public async Task An_empty_put_with_expect_continue_is_answered_and_the_connection_closed()
+    {
+        // botocore misreads the next response on a connection whose 100-continue was never
+        // answered; S3 (and Tally) close it instead (S3Dispatcher.CloseIfContinueWasNotSent).
+        var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = Bucket, Key = "empty", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([]) };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.ConnectionClose);
+        Assert.Equal(0, (await _s3.GetObjectMetadataAsync(Bucket, "empty")).ContentLength);
+    }
+
     internal static async Task<byte[]> ReadAllAsync(Stream stream)
     {
         using var buffer = new MemoryStream();

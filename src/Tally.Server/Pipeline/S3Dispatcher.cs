@@ -62,10 +62,12 @@ public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenti
             }
 
             await S3Handlers.For(operation)(context);
+            CloseIfContinueWasNotSent(http, failed: false);
         }
         catch (S3Exception error)
         {
             LogS3Error(logger, capture.RequestId, error.Error.Code, error.Message);
+            CloseIfContinueWasNotSent(http, failed: true);
             await S3ErrorWriter.WriteAsync(http, error, capture, resource);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -83,6 +85,23 @@ public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenti
         {
             LogUnhandled(logger, error, capture.RequestId);
             await S3ErrorWriter.WriteAsync(http, new S3Exception(S3Errors.InternalError), capture, resource);
+        }
+    }
+
+    /// <summary>
+    /// A client that sent Expect: 100-continue and got a final answer without "100 Continue"
+    /// (an error before the body was read, or an empty body Kestrel never asks for) may keep
+    /// state about that exchange: botocore then misreads the next response on the same
+    /// connection and hangs. S3 closes such connections; so do we.
+    /// </summary>
+    private static void CloseIfContinueWasNotSent(HttpContext http, bool failed)
+    {
+        var request = http.Request;
+        if (!http.Response.HasStarted
+            && request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase)
+            && (failed || request.ContentLength == 0))
+        {
+            http.Response.Headers.Connection = "close";
         }
     }
 
