@@ -169,7 +169,7 @@ public static class AccessLogParser
     private static bool TryTime(ReadOnlySpan<char> line, ref int pos, out FieldSpan span)
     {
         span = FieldSpan.Absent;
-        if (line[pos] != '[')
+        if (pos >= line.Length || line[pos] != '[')
         {
             return false;
         }
