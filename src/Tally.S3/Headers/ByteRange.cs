@@ -24,7 +24,7 @@ public readonly record struct ByteRange(long Offset, long Length)
         }
 
         var spec = header.AsSpan(6).Trim();
-        if (spec.Contains(',') )
+        if (spec.Contains(','))
         {
             return null;
         }
