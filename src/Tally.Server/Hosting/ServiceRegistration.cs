@@ -1,5 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tally.AccessLogs.Configuration;
+using Tally.AccessLogs.Delivery;
 using Tally.Security.Credentials;
+using Tally.Server.Admin;
+using Tally.Server.Background;
 using Tally.Server.Pipeline;
 using Tally.Storage.Disk;
 
@@ -19,6 +24,44 @@ public static class ServiceRegistration
         services.AddSingleton(new TallyServices(store, store, time, options));
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<S3Dispatcher>();
+        services.AddTallyAccessLogs(options, store, time);
+        return services;
+    }
+
+    /// <summary>Access logging (DESIGN §2–§3): configurations, the durable spool as the sink, delivery, admin API.</summary>
+    public static IServiceCollection AddTallyAccessLogs(this IServiceCollection services, TallyOptions options, DiskObjectStore store, TimeProvider time)
+    {
+        // Loaded before the first request, so no logged bucket's first requests are missed.
+        var registry = new LoggingRegistry(store, store);
+        registry.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        services.AddSingleton(registry);
+        services.AddSingleton<ILogDeliveryAuthorizer, SameOwnerDeliveryAuthorizer>();
+        services.AddSingleton(provider => LogSpool.Open(
+            new SpoolOptions
+            {
+                Directory = Path.Combine(options.DataDir, "spool"),
+                FieldCount = options.AccessLogFields,
+                CommitWindow = options.LogCommitWindow,
+                RollAge = options.LogRollAge,
+                RollBytes = options.LogRollBytes,
+                QueueCapacity = options.LogQueueCapacity,
+            },
+            registry,
+            time,
+            provider.GetRequiredService<ILogger<LogSpool>>()));
+        services.AddSingleton<IAccessLogSink>(provider => provider.GetRequiredService<LogSpool>());
+        services.AddSingleton(provider => new LoggingGuardRails(store, registry, provider.GetRequiredService<ILogDeliveryAuthorizer>()));
+        services.AddSingleton(provider => new LogDeliveryWorker(
+            provider.GetRequiredService<LogSpool>(),
+            registry,
+            store,
+            provider.GetRequiredService<ILogDeliveryAuthorizer>(),
+            time,
+            provider.GetRequiredService<ILogger<LogDeliveryWorker>>()));
+        services.AddSingleton(provider => new LoggingSetup(store, registry, provider.GetRequiredService<LoggingGuardRails>(), time));
+        services.AddSingleton(new CompletionBarrier(time));
+        services.AddSingleton(AdminToken.LoadOrCreate(options.DataDir));
+        services.AddHostedService<LogDeliveryService>();
         return services;
     }
 }

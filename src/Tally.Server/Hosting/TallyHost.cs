@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tally.Server.Admin;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Hosting;
@@ -42,7 +44,11 @@ public static class TallyHost
 
         builder.Services.AddTallyServices(options, time);
         var app = builder.Build();
+
+        // The admin API is not S3: mapped before the capture, so it is never access-logged (STYLE §2.4).
+        app.Map(AdminEndpoints.PathBase, admin => admin.UseTallyAdmin());
         app.UseMiddleware<AccessLogCaptureMiddleware>();
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<AdminToken>().Publish(BoundAddress(app)));
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
         app.Run(dispatcher.HandleAsync);
         return app;

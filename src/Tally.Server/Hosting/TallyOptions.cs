@@ -24,6 +24,21 @@ public sealed record TallyOptions
     /// <summary>Allowed difference between a request's X-Amz-Date and the server clock.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Fields per access-log line: 27 (current) or 26 (older layout, without Source region).</summary>
+    public int AccessLogFields { get; init; } = 27;
+
+    /// <summary>Group-commit window of the log spool; zero fsyncs every record (DESIGN §3).</summary>
+    public TimeSpan LogCommitWindow { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>A log segment is sealed and delivered this long after its first record.</summary>
+    public TimeSpan LogRollAge { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A log segment is sealed before it grows past this many bytes.</summary>
+    public long LogRollBytes { get; init; } = 5L * 1024 * 1024;
+
+    /// <summary>Records waiting for the spool writer at most (the memory bound); beyond it records are dropped and counted.</summary>
+    public int LogQueueCapacity { get; init; } = 65_536;
+
     /// <summary>
     /// Reads TALLY_* settings such as the root keys; the process environment unless a host (a
     /// test) supplies its own.

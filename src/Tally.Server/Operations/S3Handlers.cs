@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Tally.Core.Errors;
 using Tally.S3.Operations;
 using Tally.Server.Operations.Buckets;
+using Tally.Server.Operations.Logging;
 using Tally.Server.Operations.Multipart;
 using Tally.Server.Operations.Objects;
 using Tally.Server.Operations.Service;
@@ -41,6 +42,9 @@ public static class S3Handlers
             [S3Operations.AbortMultipartUpload] = AbortMultipartUpload.HandleAsync,
             [S3Operations.ListParts] = ListParts.HandleAsync,
             [S3Operations.ListMultipartUploads] = ListMultipartUploads.HandleAsync,
+            [S3Operations.GetBucketLogging] = GetBucketLogging.HandleAsync,
+            [S3Operations.PutBucketLogging] = PutBucketLogging.HandleAsync,
+            [S3Operations.FlushBucketLogging] = FlushBucketLogging.HandleAsync,
         }.ToFrozenDictionary();
 
     public static bool IsImplemented(S3Operation operation) => Handlers.ContainsKey(operation);

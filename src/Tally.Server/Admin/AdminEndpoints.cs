@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Tally.AccessLogs.Delivery;
+using Tally.Core.Errors;
+using Tally.Server.Pipeline;
+
+namespace Tally.Server.Admin;
+
+/// <summary>
+/// The admin API under <c>/_tally/</c> (STYLE §2.4): not S3 and never access-logged ('_' cannot
+/// start a bucket name, so it cannot collide). Every call needs <c>Authorization: Bearer TOKEN</c>
+/// (<see cref="AdminToken"/>).
+/// <list type="bullet">
+/// <item><c>GET /_tally/logs/status</c>: the spool and every source bucket's delivery, as JSON.</item>
+/// <item><c>POST /_tally/logs/flush[?bucket=B]</c>: seal and deliver now; the objects written.</item>
+/// <item><c>GET /_tally/logs/tail?bucket=B</c>: the bucket's log lines as they are spooled (streamed).</item>
+/// <item><c>POST /_tally/logging/enable</c> {source, target, prefix?, partitioned?}: `tally logging enable`.</item>
+/// </list>
+/// </summary>
+public static class AdminEndpoints
+{
+    public const string PathBase = "/_tally";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static void UseTallyAdmin(this IApplicationBuilder admin) => admin.Run(HandleAsync);
+
+    private static async Task HandleAsync(HttpContext http)
+    {
+        var services = http.RequestServices;
+        if (!services.GetRequiredService<AdminToken>().Accepts(http.Request.Headers.Authorization.ToString()))
+        {
+            await ProblemAsync(http, StatusCodes.Status401Unauthorized, "The admin API needs 'Authorization: Bearer TOKEN' with the token in DATA/admin.json.");
+            return;
+        }
+
+        var path = http.Request.Path.Value ?? string.Empty;
+        var bucket = http.Request.Query.TryGetValue("bucket", out var b) && b.Count > 0 && !string.IsNullOrEmpty(b[0]) ? b[0] : null;
+        try
+        {
+            switch (http.Request.Method, path)
+            {
+                case ("GET", "/logs/status"):
+                    await WriteJsonAsync(http, services.GetRequiredService<LogSpool>().Status());
+                    break;
+                case ("POST", "/logs/flush"):
+                    await services.GetRequiredService<CompletionBarrier>().WaitAsync(null, TimeSpan.FromSeconds(2), http.RequestAborted);
+                    await WriteJsonAsync(http, await services.GetRequiredService<LogDeliveryWorker>().FlushAsync(bucket, http.RequestAborted));
+                    break;
+                case ("GET", "/logs/tail") when bucket is not null:
+                    await TailAsync(http, services.GetRequiredService<LogSpool>(), bucket);
+                    break;
+                case ("POST", "/logging/enable"):
+                    var request = await JsonSerializer.DeserializeAsync<LoggingSetupRequest>(http.Request.Body, Json, http.RequestAborted);
+                    if (request is null || string.IsNullOrEmpty(request.Source) || string.IsNullOrEmpty(request.Target))
+                    {
+                        await ProblemAsync(http, StatusCodes.Status400BadRequest, "Expected {\"source\": \"…\", \"target\": \"…\", \"prefix\": \"…\"?, \"partitioned\": false}.");
+                        return;
+                    }
+
+                    await WriteJsonAsync(http, await services.GetRequiredService<LoggingSetup>().EnableAsync(request, http.RequestAborted));
+                    break;
+                default:
+                    await ProblemAsync(http, StatusCodes.Status404NotFound, $"No admin endpoint {http.Request.Method} {PathBase}{path}.");
+                    break;
+            }
+        }
+        catch (S3Exception e)
+        {
+            await ProblemAsync(http, e.Error.HttpStatus, $"{e.Error.Code}: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            await ProblemAsync(http, StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (IOException e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            await ProblemAsync(http, StatusCodes.Status503ServiceUnavailable, e.Message);
+        }
+    }
+
+    private static async Task TailAsync(HttpContext http, LogSpool spool, string bucket)
+    {
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await http.Response.StartAsync(http.RequestAborted);
+        var lines = spool.Tail(bucket, http.RequestAborted);
+        try
+        {
+            await foreach (var line in lines.ReadAllAsync(http.RequestAborted))
+            {
+                await http.Response.WriteAsync(line + "\n", Encoding.UTF8, http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client stopped tailing.
+        }
+    }
+
+    private static async Task WriteJsonAsync<T>(HttpContext http, T value)
+    {
+        http.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(http.Response.Body, value, Json, http.RequestAborted);
+    }
+
+    private static Task ProblemAsync(HttpContext http, int status, string error)
+    {
+        http.Response.StatusCode = status;
+        return WriteJsonAsync(http, new { error });
+    }
+}
