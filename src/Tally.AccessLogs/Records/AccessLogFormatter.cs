@@ -23,21 +23,17 @@ public static class AccessLogFormatter
     {
         ArgumentNullException.ThrowIfNull(record);
         CheckFieldCount(fieldCount);
-        const int stackLimit = 1024;
-        var max = GetMaxByteCount(record);
-        byte[]? rented = null;
-        var buffer = max <= stackLimit ? stackalloc byte[stackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+
+        // A pooled buffer rather than stackalloc: no zeroing, and no size limit for long keys.
+        var buffer = ArrayPool<byte>.Shared.Rent(GetMaxByteCount(record));
         try
         {
             var written = Write(record, buffer, fieldCount);
-            return Encoding.UTF8.GetString(buffer[..written]);
+            return Encoding.UTF8.GetString(buffer, 0, written);
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
