@@ -44,7 +44,7 @@ public sealed partial class LogDeliveryWorker(
     /// <summary>Delivers the sealed segments of <paramref name="bucket"/> (all when null) whose source is not backing off.</summary>
     public async Task<DeliveryReport> DeliverAsync(string? bucket, bool ignoreBackoff, CancellationToken ct)
     {
-        var delivered = new List<string>();
+        var delivered = new List<DeliveredLogObject>();
         var errors = new List<string>();
         await _gate.WaitAsync(ct);
         try
@@ -60,7 +60,7 @@ public sealed partial class LogDeliveryWorker(
                 var error = await DeliverOneAsync(segment, ct);
                 if (error is null)
                 {
-                    delivered.Add(segment.Metadata.TargetBucket + "/" + segment.Key);
+                    delivered.Add(new DeliveredLogObject(segment.SourceBucket, segment.Metadata.TargetBucket, segment.Key, segment.Records));
                 }
                 else
                 {
@@ -211,5 +211,8 @@ public sealed partial class LogDeliveryWorker(
     private static partial void LogLoopError(ILogger logger, Exception error);
 }
 
-/// <summary>What one delivery pass did: the <c>bucket/key</c> of every object written, and every failure.</summary>
-public sealed record DeliveryReport(IReadOnlyList<string> Delivered, IReadOnlyList<string> Errors);
+/// <summary>What one delivery pass did: every log object written, and every failure.</summary>
+public sealed record DeliveryReport(IReadOnlyList<DeliveredLogObject> Delivered, IReadOnlyList<string> Errors);
+
+/// <summary>One log object put into its target bucket.</summary>
+public sealed record DeliveredLogObject(string SourceBucket, string TargetBucket, string Key, long Records);
