@@ -378,8 +378,13 @@ public static class AccessLogParser
         }
 
         var text = span.Of(line);
-        return text is "-" ? null : WellKnownValues.Get(text);
+        return text is "-" ? null : HasWellKnownValues(field) ? WellKnownValues.Get(text) : new string(text);
     }
+
+    // Fields drawn from a small vocabulary; looking up the others would cost more than it saves.
+    private static bool HasWellKnownValues(AccessLogField field) => field
+        is AccessLogField.Operation or AccessLogField.Requester or AccessLogField.ErrorCode or AccessLogField.SignatureVersion
+        or AccessLogField.CipherSuite or AccessLogField.AuthenticationType or AccessLogField.TlsVersion;
 
     // Quoted field: bare "-" (or absent) is null, `"-"` is "-", `"x"` is x (AccessLogRecord remarks).
     private static bool TryQuotedValue(ReadOnlySpan<char> line, ReadOnlySpan<FieldSpan> f, AccessLogField field, out string? value, [NotNullWhen(false)] out string? error)
