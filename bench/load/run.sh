@@ -35,7 +35,8 @@ fi
 rm -rf "$bench_dir/data" "$bench_dir/files" "$bench_dir/work"
 mkdir -p "$bench_dir/data" "$bench_dir/files" "$bench_dir/work"
 echo "building tally (Release) and the file baseline into $bench_dir"
-dotnet publish src/Tally.Cli -c Release -o "$bench_dir/tally" -nologo -v quiet >/dev/null
+dotnet publish src/Tally.Cli -c Release -o "$bench_dir/tally" -nologo >"$bench_dir/publish.log" 2>&1 \
+  || { grep -E 'error|Error' "$bench_dir/publish.log" >&2; echo "dotnet publish failed ($bench_dir/publish.log)" >&2; exit 1; }
 gcc -O2 -pthread -o "$bench_dir/filecopy" bench/load/filecopy.c
 
 TALLY_ROOT_ACCESS_KEY=$AWS_ACCESS_KEY_ID TALLY_ROOT_SECRET_KEY=$AWS_SECRET_ACCESS_KEY \
