@@ -31,13 +31,72 @@ public interface IObjectStore
 
     Task<ObjectInfo> HeadObjectAsync(string bucket, string key, CancellationToken ct);
 
-    /// <summary>Deleting a key that does not exist succeeds and returns null (S3 semantics).</summary>
+    /// <summary>
+    /// Deletes without a version id, as the bucket's versioning state says (see
+    /// <see cref="DeleteObjectAsync(string, string, DeleteObjectOptions, CancellationToken)"/>).
+    /// Returns the object permanently removed: null when nothing existed (S3 semantics: success)
+    /// or when a delete marker was created instead.
+    /// </summary>
     Task<ObjectInfo?> DeleteObjectAsync(string bucket, string key, CancellationToken ct);
 
     Task<ListObjectsPage> ListObjectsAsync(string bucket, ListObjectsQuery query, CancellationToken ct);
 
     /// <summary>Replaces the object's tag set (empty = delete all tags) without rewriting data.</summary>
     Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+
+    // ---- versioning -------------------------------------------------------------------------
+    //
+    // Every object is a version. In a bucket that was never versioned each key has only the
+    // "null" version and the methods above behave as they always did. PutObject and
+    // CompleteMultipartUpload create a new version when versioning is Enabled and replace the null
+    // version otherwise; the returned ObjectInfo.VersionId names it. Methods without a version id
+    // address the latest version; when that is a delete marker they throw NoSuchKey.
+
+    /// <summary>Throws NoSuchBucket for a missing bucket.</summary>
+    Task<VersioningStatus> GetBucketVersioningAsync(string bucket, CancellationToken ct);
+
+    /// <summary>Enabled or Suspended; throws ArgumentException for Unversioned (a bucket never returns to it).</summary>
+    Task PutBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken ct);
+
+    /// <summary>
+    /// The latest version (<paramref name="versionId"/> null) or the given version of a key,
+    /// delete markers included. Throws NoSuchKey (no versions, versionId null), NoSuchVersion
+    /// (unknown version), InvalidArgument (malformed version id).
+    /// </summary>
+    Task<ObjectVersion> GetObjectVersionAsync(string bucket, string key, string? versionId, CancellationToken ct);
+
+    /// <summary>
+    /// GET of a version. Besides the errors of <see cref="GetObjectVersionAsync"/>: a delete
+    /// marker throws NoSuchKey when it is the latest version and no version id was given, and
+    /// MethodNotAllowed (detail ResourceType=DeleteMarker) when addressed by its version id.
+    /// </summary>
+    Task<ObjectRead> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken ct);
+
+    /// <summary>HEAD of a version; errors as <see cref="GetObjectAsync(string, string, string?, CancellationToken)"/>.</summary>
+    Task<ObjectInfo> HeadObjectAsync(string bucket, string key, string? versionId, CancellationToken ct);
+
+    /// <summary>
+    /// Without options.VersionId: Unversioned removes the null version; Enabled adds a delete
+    /// marker (even on top of another marker, as AWS does); Suspended replaces the null version
+    /// with a null delete marker. With options.VersionId: removes that version or marker
+    /// permanently (the next newer remaining version becomes the latest); an unknown version id
+    /// succeeds and removes nothing. Throws PreconditionFailed when a condition of
+    /// <paramref name="options"/> does not hold.
+    /// </summary>
+    Task<ObjectDeletion> DeleteObjectAsync(string bucket, string key, DeleteObjectOptions options, CancellationToken ct);
+
+    /// <summary>Replaces one version's tag set; errors as <see cref="GetObjectAsync(string, string, string?, CancellationToken)"/>.</summary>
+    Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
+
+    /// <summary>ListObjectVersions: versions and delete markers, keys in UTF-8 byte order, newest version first.</summary>
+    Task<ListObjectVersionsPage> ListObjectVersionsAsync(string bucket, ListObjectVersionsQuery query, CancellationToken ct);
+
+    /// <summary>
+    /// For background scans (lifecycle): the whole version stacks of up to <paramref name="maxKeys"/>
+    /// keys under <paramref name="prefix"/> after <paramref name="afterKey"/> (exclusive), in key
+    /// order. A key's versions are never split across pages; pass NextKeyMarker back to resume.
+    /// </summary>
+    Task<KeyVersionsPage> ListKeyVersionsAsync(string bucket, string? prefix, string? afterKey, int maxKeys, CancellationToken ct);
 
     Task<MultipartUpload> CreateMultipartUploadAsync(string bucket, string key, ObjectWrite write, CancellationToken ct);
 

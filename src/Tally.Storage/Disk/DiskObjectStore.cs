@@ -24,7 +24,11 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
     /// <summary>AWS part numbers are 1..10000.</summary>
     public const int MaxPartNumber = 10_000;
 
-    internal const string ObjectColumns = "key, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file";
+    internal const string ObjectColumns = "key, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file, version_id, latest, marker, noncurrent_ms, seq";
+    internal const string BucketColumns = "name, owner_account, owner_canonical, region, created_ms, versioning";
+
+    /// <summary>Generated version ids: 24 random bytes, base64url (URL-safe, never "null").</summary>
+    internal const int VersionIdLength = 32;
     internal const string PartColumns = "part_number, etag, size, modified_ms, checksums, data_file";
     internal const int UploadIdLength = 12 + 24;
 
@@ -150,7 +154,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         ct.ThrowIfCancellationRequested();
         return Task.FromResult(_catalog.Read(db =>
         {
-            using var reader = db.Command("SELECT name, owner_account, owner_canonical, region, created_ms FROM buckets WHERE name = $p0", bucket).ExecuteReader();
+            using var reader = db.Command("SELECT " + BucketColumns + " FROM buckets WHERE name = $p0", bucket).ExecuteReader();
             return reader.Read() ? ReadBucket(reader) : null;
         }));
     }
@@ -161,7 +165,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         return Task.FromResult<IReadOnlyList<BucketInfo>>(_catalog.Read(db =>
         {
             var buckets = new List<BucketInfo>();
-            using var reader = db.Command("SELECT name, owner_account, owner_canonical, region, created_ms FROM buckets ORDER BY name").ExecuteReader();
+            using var reader = db.Command("SELECT " + BucketColumns + " FROM buckets ORDER BY name").ExecuteReader();
             while (reader.Read())
             {
                 buckets.Add(ReadBucket(reader));
@@ -191,12 +195,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
             var row = new ObjectInfo(bucket, key, staged.Size, etag, Now(), write.Headers, write.Tags, checksums, write.StorageClass, write.OwnerCanonicalId, null);
 
             // Not cancellable from here on: a queued write commits, and its data file must stay.
-            info = await _catalog.WriteAsync(w =>
-            {
-                RequireBucket(w.Db, bucket);
-                ReplaceObject(w, row, staged.FileId);
-                return row;
-            }).ConfigureAwait(false);
+            info = await _catalog.WriteAsync(w => AddVersion(w, row, staged.FileId)).ConfigureAwait(false);
         }
         catch
         {
@@ -208,7 +207,9 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         return info;
     }
 
-    public Task<ObjectRead> GetObjectAsync(string bucket, string key, CancellationToken ct)
+    public Task<ObjectRead> GetObjectAsync(string bucket, string key, CancellationToken ct) => GetObjectAsync(bucket, key, null, ct);
+
+    public Task<ObjectRead> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
 
@@ -216,7 +217,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         // row read again then names the new file. Bounded: each retry needs a newer commit.
         for (var attempt = 0; ; attempt++)
         {
-            var (info, dataFile) = FindObject(bucket, key);
+            var (info, dataFile) = FindObject(bucket, key, versionId);
             try
             {
                 var content = new FileStream(_paths.ObjectFile(dataFile), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 4096, FileOptions.SequentialScan);
@@ -228,27 +229,66 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         }
     }
 
-    public Task<ObjectInfo> HeadObjectAsync(string bucket, string key, CancellationToken ct)
+    public Task<ObjectInfo> HeadObjectAsync(string bucket, string key, CancellationToken ct) => HeadObjectAsync(bucket, key, null, ct);
+
+    public Task<ObjectInfo> HeadObjectAsync(string bucket, string key, string? versionId, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        return Task.FromResult(FindObject(bucket, key).Info);
+        return Task.FromResult(FindObject(bucket, key, versionId).Info);
     }
 
-    public Task<ObjectInfo?> DeleteObjectAsync(string bucket, string key, CancellationToken ct)
+    public async Task<ObjectInfo?> DeleteObjectAsync(string bucket, string key, CancellationToken ct) =>
+        (await DeleteObjectAsync(bucket, key, DeleteObjectOptions.Current, ct).ConfigureAwait(false)).Removed;
+
+    public Task<ObjectDeletion> DeleteObjectAsync(string bucket, string key, DeleteObjectOptions options, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ct.ThrowIfCancellationRequested();
-        return _catalog.WriteAsync<ObjectInfo?>(w =>
+        if (options.VersionId is { } requested)
         {
-            var existing = SelectObject(w.Db, bucket, key);
-            if (existing is null)
+            RequireWellFormedVersionId(requested);
+        }
+
+        return _catalog.WriteAsync(w =>
+        {
+            var (status, bucketOwner) = RequireBucketVersioning(w.Db, bucket);
+            if (options.IfLatestVersionId is { } expected
+                && !string.Equals(SelectLatest(w.Db, bucket, key)?.Version.VersionId, expected, StringComparison.Ordinal))
             {
-                RequireBucket(w.Db, bucket);
-                return null;
+                throw new S3Exception(S3Errors.PreconditionFailed, "The key's latest version is no longer " + expected);
             }
 
-            _ = w.Db.Execute("DELETE FROM objects WHERE bucket = $p0 AND key = $p1", bucket, key);
-            DeleteDataFileAfterCommit(w, existing.Value.DataFile);
-            return existing.Value.Info;
+            if (options.VersionId is { } versionId)
+            {
+                var row = SelectVersion(w.Db, bucket, key, versionId);
+                if (row is null)
+                {
+                    return new ObjectDeletion(versionId, DeleteMarker: false, Removed: null);
+                }
+
+                if (options.OnlyIfSoleVersion && w.Db.Scalar("SELECT 1 FROM objects WHERE bucket = $p0 AND key = $p1 AND seq <> $p2 LIMIT 1", bucket, key, row.Seq) is not null)
+                {
+                    throw new S3Exception(S3Errors.PreconditionFailed, "The version is not the key's only version.");
+                }
+
+                RemoveVersion(w, row);
+                return new ObjectDeletion(versionId, row.Version.IsDeleteMarker, row.Version.Object);
+            }
+
+            if (status == VersioningStatus.Unversioned)
+            {
+                var removed = SelectVersion(w.Db, bucket, key, ObjectVersion.NullId);
+                if (removed is not null)
+                {
+                    RemoveVersion(w, removed);
+                }
+
+                return new ObjectDeletion(null, DeleteMarker: false, removed?.Version.Object);
+            }
+
+            var marker = new ObjectInfo(bucket, key, 0, string.Empty, Now(), ObjectHeaders.Empty, NoEntries, NoEntries, "STANDARD", options.RequesterCanonicalId ?? bucketOwner, null);
+            var (markerId, replaced) = InsertVersion(w, status, marker, dataFile: null);
+            return new ObjectDeletion(markerId, DeleteMarker: true, replaced?.Version.Object) { MarkerCreated = true };
         });
     }
 
@@ -296,16 +336,163 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         }));
     }
 
-    public Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
+    public Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken ct) =>
+        PutObjectTagsAsync(bucket, key, null, tags, ct);
+
+    public Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tags);
         ct.ThrowIfCancellationRequested();
+        if (versionId is not null)
+        {
+            RequireWellFormedVersionId(versionId);
+        }
+
         return _catalog.WriteAsync(w =>
         {
-            var existing = SelectObject(w.Db, bucket, key) ?? throw NoSuchKey(w.Db, bucket, key);
-            _ = w.Db.Execute("UPDATE objects SET tags = $p2 WHERE bucket = $p0 AND key = $p1", bucket, key, CatalogJson.Map(tags));
-            return existing.Info with { Tags = tags };
+            var row = RequireObjectVersion(w.Db, bucket, key, versionId);
+            _ = w.Db.Execute("UPDATE objects SET tags = $p3 WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, row.Seq, CatalogJson.Map(tags));
+            return row.Version.Object! with { Tags = tags };
         });
+    }
+
+    // ---- versioning ----------------------------------------------------------------------
+
+    public Task<VersioningStatus> GetBucketVersioningAsync(string bucket, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(_catalog.Read(db => RequireBucketVersioning(db, bucket).Status));
+    }
+
+    public async Task PutBucketVersioningAsync(string bucket, VersioningStatus status, CancellationToken ct)
+    {
+        if (status is not (VersioningStatus.Enabled or VersioningStatus.Suspended))
+        {
+            throw new ArgumentException("A bucket's versioning can only be set to Enabled or Suspended.", nameof(status));
+        }
+
+        ct.ThrowIfCancellationRequested();
+        _ = await _catalog.WriteAsync(w =>
+        {
+            RequireBucket(w.Db, bucket);
+            return w.Db.Execute("UPDATE buckets SET versioning = $p1 WHERE name = $p0", bucket, status.ToString());
+        }).ConfigureAwait(false);
+    }
+
+    public Task<ObjectVersion> GetObjectVersionAsync(string bucket, string key, string? versionId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (versionId is not null)
+        {
+            RequireWellFormedVersionId(versionId);
+        }
+
+        return Task.FromResult(_catalog.Read(db =>
+        {
+            var row = versionId is null ? SelectLatest(db, bucket, key) : SelectVersion(db, bucket, key, versionId);
+            return row?.Version ?? throw (versionId is null ? NoSuchKey(db, bucket, key) : NoSuchVersion(db, bucket, key, versionId));
+        }));
+    }
+
+    public Task<ListObjectVersionsPage> ListObjectVersionsAsync(string bucket, ListObjectVersionsQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ct.ThrowIfCancellationRequested();
+        var prefix = query.Prefix ?? string.Empty;
+
+        // AWS: version-id-marker is ignored without key-marker.
+        var keyMarker = string.IsNullOrEmpty(query.KeyMarker) ? null : query.KeyMarker;
+        var tieBreak = keyMarker is null || string.IsNullOrEmpty(query.VersionIdMarker) ? null : query.VersionIdMarker;
+        if (tieBreak is not null)
+        {
+            RequireWellFormedVersionId(tieBreak, "version-id-marker");
+        }
+
+        return Task.FromResult(_catalog.Read(db =>
+        {
+            RequireBucket(db, bucket);
+            var entries = DelimitedListing.Walk(
+                prefix,
+                query.Delimiter,
+                keyMarker,
+                DelimitedListing.Start(prefix, keyMarker, tieBreak),
+                query.MaxKeys,
+                (cursor, upper, limit) => ScanVersions(db, bucket, cursor, upper, limit),
+                v => v.Version.Key,
+                v => new ListCursor(v.Version.Key, Inclusive: false, v.Version.VersionId));
+
+            var max = Math.Max(query.MaxKeys, 0);
+            var truncated = entries.Count > max;
+            if (truncated)
+            {
+                entries.RemoveAt(entries.Count - 1);
+            }
+
+            var versions = new List<ObjectVersion>(entries.Count);
+            var prefixes = new List<string>();
+            foreach (var entry in entries)
+            {
+                if (entry.Row is { } row)
+                {
+                    versions.Add(row.Version);
+                }
+                else
+                {
+                    prefixes.Add(entry.CommonPrefix!);
+                }
+            }
+
+            string? nextKey = null;
+            string? nextVersion = null;
+            if (truncated && entries.Count > 0)
+            {
+                nextKey = entries[^1].Row?.Version.Key ?? entries[^1].CommonPrefix;
+                nextVersion = entries[^1].Row?.Version.VersionId;
+            }
+
+            return new ListObjectVersionsPage(versions, prefixes, truncated, nextKey, nextVersion);
+        }));
+    }
+
+    public Task<KeyVersionsPage> ListKeyVersionsAsync(string bucket, string? prefix, string? afterKey, int maxKeys, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var from = DelimitedListing.Start(prefix ?? string.Empty, string.IsNullOrEmpty(afterKey) ? null : afterKey);
+        var upper = string.IsNullOrEmpty(prefix) ? null : Utf8KeyOrder.PrefixEnd(prefix);
+        var max = Math.Max(maxKeys, 1);
+        return Task.FromResult(_catalog.Read(db =>
+        {
+            RequireBucket(db, bucket);
+            var keys = new List<KeyVersions>();
+            var current = new List<ObjectVersion>();
+            string? next = null;
+
+            // The reader streams: rows past the last whole key asked for are never read.
+            foreach (var row in ScanAllVersions(db, bucket, from, upper))
+            {
+                if (current.Count > 0 && !string.Equals(current[0].Key, row.Version.Key, StringComparison.Ordinal))
+                {
+                    keys.Add(new KeyVersions(current[0].Key, current));
+                    if (keys.Count == max)
+                    {
+                        next = current[0].Key;
+                        current = [];
+                        break;
+                    }
+
+                    current = [];
+                }
+
+                current.Add(row.Version);
+            }
+
+            if (current.Count > 0)
+            {
+                keys.Add(new KeyVersions(current[0].Key, current));
+            }
+
+            return new KeyVersionsPage(keys, next);
+        }));
     }
 
     // ---- multipart -----------------------------------------------------------------------
@@ -500,9 +687,9 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
                     }
                 }
 
-                ReplaceObject(w, row, staged.FileId);
+                var added = AddVersion(w, row, staged.FileId);
                 DeleteUploadRows(w, uploadId);
-                return row;
+                return added;
             }).ConfigureAwait(false);
         }
         catch
@@ -729,26 +916,89 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         }
     }
 
-    private void ReplaceObject(WriteContext w, ObjectInfo row, string fileId)
+    /// <summary>Makes <paramref name="row"/> the latest version of its key, as the bucket's versioning state says; returns it with its version id.</summary>
+    private ObjectInfo AddVersion(WriteContext w, ObjectInfo row, string fileId)
     {
-        var previous = (string?)w.Db.Scalar("SELECT data_file FROM objects WHERE bucket = $p0 AND key = $p1", row.Bucket, row.Key);
+        var (status, _) = RequireBucketVersioning(w.Db, row.Bucket);
+        var (versionId, _) = InsertVersion(w, status, row, fileId);
+        return row with { VersionId = versionId };
+    }
+
+    /// <summary>
+    /// Inserts a version (or, with no data file, a delete marker) as the key's latest. Enabled:
+    /// a new version id, every existing version stays. Otherwise the null version, wherever it
+    /// is in the stack, is replaced (AWS: a suspended bucket keeps one null version per key).
+    /// The previous latest becomes noncurrent at the new version's time.
+    /// </summary>
+    private (string VersionId, VersionRow? ReplacedNull) InsertVersion(WriteContext w, VersioningStatus status, ObjectInfo row, string? dataFile)
+    {
+        VersionRow? replaced = null;
+        var versionId = ObjectVersion.NullId;
+        if (status == VersioningStatus.Enabled)
+        {
+            versionId = NewVersionId();
+        }
+        else
+        {
+            replaced = SelectVersion(w.Db, row.Bucket, row.Key, ObjectVersion.NullId);
+            if (replaced is not null)
+            {
+                _ = w.Db.Execute("DELETE FROM objects WHERE bucket = $p0 AND key = $p1 AND seq = $p2", row.Bucket, row.Key, replaced.Seq);
+                if (replaced.DataFile is { } old)
+                {
+                    DeleteDataFileAfterCommit(w, old);
+                }
+            }
+        }
+
+        var modifiedMs = row.LastModified.ToUnixTimeMilliseconds();
+        var top = w.Db.Scalar("SELECT seq FROM objects WHERE bucket = $p0 AND key = $p1 ORDER BY seq DESC LIMIT 1", row.Bucket, row.Key);
+        long seq = 1;
+        if (top is long topSeq)
+        {
+            seq = topSeq + 1;
+            _ = w.Db.Execute(
+                "UPDATE objects SET latest = 0, noncurrent_ms = coalesce(noncurrent_ms, $p3) WHERE bucket = $p0 AND key = $p1 AND seq = $p2",
+                row.Bucket,
+                row.Key,
+                topSeq,
+                modifiedMs);
+        }
+
         _ = w.Db.Execute(
-            "INSERT OR REPLACE INTO objects(" + ObjectColumns + ", bucket) VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11)",
+            "INSERT INTO objects(bucket, " + ObjectColumns + ") VALUES($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, 1, $p13, NULL, $p14)",
+            row.Bucket,
             row.Key,
             row.Size,
             row.ETag,
-            row.LastModified.ToUnixTimeMilliseconds(),
+            modifiedMs,
             CatalogJson.Headers(row.Headers),
             CatalogJson.Map(row.Tags),
             CatalogJson.Map(row.Checksums),
             row.StorageClass,
             row.OwnerCanonicalId,
             CatalogJson.Sizes(row.PartSizes),
-            fileId,
-            row.Bucket);
-        if (previous is not null)
+            dataFile,
+            versionId,
+            dataFile is null ? 1 : 0,
+            seq);
+        return (versionId, replaced);
+    }
+
+    /// <summary>Removes one version or marker; when it was the latest, the newest remaining version becomes the latest again.</summary>
+    private void RemoveVersion(WriteContext w, VersionRow row)
+    {
+        var bucket = row.Version.Bucket;
+        var key = row.Version.Key;
+        _ = w.Db.Execute("DELETE FROM objects WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, row.Seq);
+        if (row.DataFile is { } dataFile)
         {
-            DeleteDataFileAfterCommit(w, previous);
+            DeleteDataFileAfterCommit(w, dataFile);
+        }
+
+        if (row.Version.IsLatest && w.Db.Scalar("SELECT seq FROM objects WHERE bucket = $p0 AND key = $p1 ORDER BY seq DESC LIMIT 1", bucket, key) is long top)
+        {
+            _ = w.Db.Execute("UPDATE objects SET latest = 1, noncurrent_ms = NULL WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, top);
         }
     }
 
@@ -777,19 +1027,109 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         w.OnCommitted(() => DurableFiles.TryDeleteDirectory(directory));
     }
 
-    private (ObjectInfo Info, string DataFile) FindObject(string bucket, string key) =>
-        _catalog.Read(db => SelectObject(db, bucket, key) ?? throw NoSuchKey(db, bucket, key));
-
-    private static (ObjectInfo Info, string DataFile)? SelectObject(CatalogConnection db, string bucket, string key)
+    private (ObjectInfo Info, string DataFile) FindObject(string bucket, string key, string? versionId)
     {
-        using var reader = db.Command("SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key = $p1", bucket, key).ExecuteReader();
-        return reader.Read() ? (ReadObject(bucket, reader), reader.GetString(10)) : null;
+        if (versionId is not null)
+        {
+            RequireWellFormedVersionId(versionId);
+        }
+
+        return _catalog.Read(db =>
+        {
+            var row = RequireObjectVersion(db, bucket, key, versionId);
+            return (row.Version.Object!, row.DataFile!);
+        });
+    }
+
+    /// <summary>The latest or the given version, which must be an object: a delete marker is NoSuchKey (latest) or MethodNotAllowed (by id).</summary>
+    private static VersionRow RequireObjectVersion(CatalogConnection db, string bucket, string key, string? versionId)
+    {
+        if (versionId is null)
+        {
+            var latest = SelectLatest(db, bucket, key);
+            return latest is { Version.IsDeleteMarker: false } ? latest : throw NoSuchKey(db, bucket, key);
+        }
+
+        var row = SelectVersion(db, bucket, key, versionId) ?? throw NoSuchVersion(db, bucket, key, versionId);
+        if (row.Version.IsDeleteMarker)
+        {
+            throw S3Exception.With(S3Errors.MethodNotAllowed, null, ("ResourceType", "DeleteMarker"));
+        }
+
+        return row;
+    }
+
+    private static VersionRow? SelectLatest(CatalogConnection db, string bucket, string key)
+    {
+        using var reader = db.Command("SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key = $p1 ORDER BY seq DESC LIMIT 1", bucket, key).ExecuteReader();
+        return reader.Read() ? ReadVersion(bucket, reader) : null;
+    }
+
+    private static VersionRow? SelectVersion(CatalogConnection db, string bucket, string key, string versionId)
+    {
+        using var reader = db.Command("SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key = $p1 AND version_id = $p2", bucket, key, versionId).ExecuteReader();
+        return reader.Read() ? ReadVersion(bucket, reader) : null;
+    }
+
+    /// <summary>
+    /// Versions in listing order (key, then newest first) from the cursor. A cursor with a version
+    /// id resumes inside that key, after that version; an unknown version resumes at the next key.
+    /// </summary>
+    private static IEnumerable<VersionRow> ScanVersions(CatalogConnection db, string bucket, ListCursor cursor, string? upper, int limit)
+    {
+        if (cursor.After is { } afterVersion && !cursor.Inclusive)
+        {
+            if (db.Scalar("SELECT seq FROM objects WHERE bucket = $p0 AND key = $p1 AND version_id = $p2", bucket, cursor.Key, afterVersion) is long afterSeq)
+            {
+                using var sameKey = db.Command(
+                    "SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key = $p1 AND seq < $p2 ORDER BY seq DESC LIMIT $p3",
+                    bucket,
+                    cursor.Key,
+                    afterSeq,
+                    limit).ExecuteReader();
+                while (sameKey.Read())
+                {
+                    limit--;
+                    yield return ReadVersion(bucket, sameKey);
+                }
+            }
+        }
+
+        if (limit <= 0)
+        {
+            yield break;
+        }
+
+        var sql = "SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key " + (cursor.Inclusive ? ">=" : ">") + " $p1"
+            + (upper is null ? string.Empty : " AND key < $p3") + " ORDER BY key, seq DESC LIMIT $p2";
+        using var reader = upper is null
+            ? db.Command(sql, bucket, cursor.Key, limit).ExecuteReader()
+            : db.Command(sql, bucket, cursor.Key, limit, upper).ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadVersion(bucket, reader);
+        }
+    }
+
+    /// <summary>Every version from the cursor below the upper bound, in listing order, streamed.</summary>
+    private static IEnumerable<VersionRow> ScanAllVersions(CatalogConnection db, string bucket, ListCursor from, string? upper)
+    {
+        var sql = "SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key " + (from.Inclusive ? ">=" : ">") + " $p1"
+            + (upper is null ? string.Empty : " AND key < $p2") + " ORDER BY key, seq DESC";
+        using var reader = upper is null
+            ? db.Command(sql, bucket, from.Key).ExecuteReader()
+            : db.Command(sql, bucket, from.Key, upper).ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadVersion(bucket, reader);
+        }
     }
 
     private static IEnumerable<ObjectInfo> ScanObjects(CatalogConnection db, string bucket, ListCursor cursor, string? upper, int limit)
     {
+        // latest = 1 AND marker = 0 literally, so that SQLite scans the partial index objects_current.
         var sql = "SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key " + (cursor.Inclusive ? ">=" : ">") + " $p1"
-            + (upper is null ? string.Empty : " AND key < $p3") + " ORDER BY key LIMIT $p2";
+            + (upper is null ? string.Empty : " AND key < $p3") + " AND latest = 1 AND marker = 0 ORDER BY key LIMIT $p2";
         using var reader = upper is null
             ? db.Command(sql, bucket, cursor.Key, limit).ExecuteReader()
             : db.Command(sql, bucket, cursor.Key, limit, upper).ExecuteReader();
@@ -846,6 +1186,25 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         throw NoSuchUpload(uploadId);
     }
 
+    private static (VersioningStatus Status, string OwnerCanonicalId) RequireBucketVersioning(CatalogConnection db, string bucket)
+    {
+        using var reader = db.Command("SELECT versioning, owner_canonical FROM buckets WHERE name = $p0", bucket).ExecuteReader();
+        if (!reader.Read())
+        {
+            throw S3Exception.With(S3Errors.NoSuchBucket, null, ("BucketName", bucket));
+        }
+
+        return (ParseVersioning(reader.IsDBNull(0) ? null : reader.GetString(0)), reader.GetString(1));
+    }
+
+    private static VersioningStatus ParseVersioning(string? stored) => stored switch
+    {
+        null => VersioningStatus.Unversioned,
+        "Enabled" => VersioningStatus.Enabled,
+        "Suspended" => VersioningStatus.Suspended,
+        _ => throw new InvalidDataException("Unknown versioning state in the catalog: " + stored),
+    };
+
     private static void RequireBucket(CatalogConnection db, string bucket)
     {
         if (db.Scalar("SELECT 1 FROM buckets WHERE name = $p0", bucket) is null)
@@ -858,6 +1217,28 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
     {
         RequireBucket(db, bucket);
         return S3Exception.With(S3Errors.NoSuchKey, null, ("Key", key));
+    }
+
+    private static S3Exception NoSuchVersion(CatalogConnection db, string bucket, string key, string versionId)
+    {
+        RequireBucket(db, bucket);
+        return S3Exception.With(S3Errors.NoSuchVersion, null, ("Key", key), ("VersionId", versionId));
+    }
+
+    /// <summary>"null" or an id this store generated; anything else is AWS's "Invalid version id specified".</summary>
+    private static void RequireWellFormedVersionId(string versionId, string argumentName = "versionId")
+    {
+        if (versionId != ObjectVersion.NullId && !(versionId.Length == VersionIdLength && versionId.AsSpan().IndexOfAnyExcept(UploadIdChars) < 0))
+        {
+            throw S3Exception.With(S3Errors.InvalidArgument, "Invalid version id specified", ("ArgumentName", argumentName), ("ArgumentValue", versionId));
+        }
+    }
+
+    private static string NewVersionId()
+    {
+        Span<byte> random = stackalloc byte[VersionIdLength / 4 * 3];
+        RandomNumberGenerator.Fill(random);
+        return Base64Url.EncodeToString(random);
     }
 
     private static S3Exception NoSuchUpload(string uploadId) => S3Exception.With(S3Errors.NoSuchUpload, null, ("UploadId", uploadId));
@@ -873,10 +1254,32 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         CatalogJson.Map(r.GetString(6)),
         r.GetString(7),
         r.GetString(8),
-        CatalogJson.Sizes(r.IsDBNull(9) ? null : r.GetString(9)));
+        CatalogJson.Sizes(r.IsDBNull(9) ? null : r.GetString(9)))
+    {
+        VersionId = r.GetString(11),
+    };
+
+    private static VersionRow ReadVersion(string bucket, SqliteDataReader r)
+    {
+        var marker = r.GetInt64(13) != 0;
+        var version = new ObjectVersion(
+            bucket,
+            r.GetString(0),
+            r.GetString(11),
+            IsLatest: r.GetInt64(12) != 0,
+            IsDeleteMarker: marker,
+            FromMs(r.GetInt64(3)),
+            r.IsDBNull(14) ? null : FromMs(r.GetInt64(14)),
+            r.GetString(8),
+            marker ? null : ReadObject(bucket, r));
+        return new VersionRow(version, r.IsDBNull(10) ? null : r.GetString(10), r.GetInt64(15));
+    }
 
     private static BucketInfo ReadBucket(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), FromMs(r.GetInt64(4)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), FromMs(r.GetInt64(4)))
+        {
+            Versioning = ParseVersioning(r.IsDBNull(5) ? null : r.GetString(5)),
+        };
 
     /// <summary>
     /// Upload ids sort by initiation time (12 hex digits of Unix milliseconds) and are
@@ -902,3 +1305,6 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
 
     private DateTimeOffset Now() => FromMs(_time.GetUtcNow().ToUnixTimeMilliseconds());
 }
+
+/// <summary>A catalog row: the version, its data file (null for a delete marker) and its place in the key's stack.</summary>
+internal sealed record VersionRow(ObjectVersion Version, string? DataFile, long Seq);

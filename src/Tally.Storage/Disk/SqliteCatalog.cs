@@ -16,16 +16,28 @@ internal sealed class SqliteCatalog : IDisposable
 {
     internal const int MaxBatch = 512;
 
+    /// <summary>The catalog format this code writes; older catalogs are migrated on open (<see cref="Migrate"/>).</summary>
+    internal const int SchemaVersion = 2;
+
+    /// <summary>
+    /// objects holds every version of every key: the row with the highest seq of a key is its
+    /// latest version (latest = 1, kept for the partial index that ListObjects scans), delete
+    /// markers have marker = 1 and no data file, and version_id is 'null' for the null version.
+    /// seq orders the versions of one key only (newest = highest) and is stored descending so
+    /// that a key-ordered scan returns each key's versions newest first without sorting.
+    /// </summary>
     internal const string Schema = """
         CREATE TABLE IF NOT EXISTS buckets(
             name TEXT NOT NULL PRIMARY KEY,
             owner_account TEXT NOT NULL,
             owner_canonical TEXT NOT NULL,
             region TEXT NOT NULL,
-            created_ms INTEGER NOT NULL) WITHOUT ROWID;
+            created_ms INTEGER NOT NULL,
+            versioning TEXT) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS objects(
             bucket TEXT NOT NULL,
             key TEXT NOT NULL,
+            seq INTEGER NOT NULL,
             size INTEGER NOT NULL,
             etag TEXT NOT NULL,
             modified_ms INTEGER NOT NULL,
@@ -35,9 +47,15 @@ internal sealed class SqliteCatalog : IDisposable
             storage_class TEXT NOT NULL,
             owner TEXT NOT NULL,
             part_sizes TEXT,
-            data_file TEXT NOT NULL,
-            PRIMARY KEY(bucket, key)) WITHOUT ROWID;
+            data_file TEXT,
+            version_id TEXT NOT NULL,
+            latest INTEGER NOT NULL,
+            marker INTEGER NOT NULL,
+            noncurrent_ms INTEGER,
+            PRIMARY KEY(bucket, key, seq DESC)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS objects_by_data_file ON objects(data_file);
+        CREATE UNIQUE INDEX IF NOT EXISTS objects_by_version ON objects(bucket, key, version_id);
+        CREATE INDEX IF NOT EXISTS objects_current ON objects(bucket, key) WHERE latest = 1 AND marker = 0;
         CREATE TABLE IF NOT EXISTS settings(
             bucket TEXT NOT NULL,
             kind TEXT NOT NULL,
@@ -62,7 +80,42 @@ internal sealed class SqliteCatalog : IDisposable
             PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS pending_deletes(
             data_file TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
-        PRAGMA user_version = 1;
+        PRAGMA user_version = 2;
+        """;
+
+    /// <summary>
+    /// Version 1 (before versioning): one row per key, PRIMARY KEY(bucket, key), and no
+    /// versioning column on buckets. Every existing object becomes the latest null version of
+    /// its key, exactly what S3 makes of objects written before versioning was enabled.
+    /// </summary>
+    internal const string MigrateFrom1 = """
+        BEGIN IMMEDIATE;
+        ALTER TABLE buckets ADD COLUMN versioning TEXT;
+        CREATE TABLE objects_v2(
+            bucket TEXT NOT NULL,
+            key TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            modified_ms INTEGER NOT NULL,
+            headers TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            checksums TEXT NOT NULL,
+            storage_class TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            part_sizes TEXT,
+            data_file TEXT,
+            version_id TEXT NOT NULL,
+            latest INTEGER NOT NULL,
+            marker INTEGER NOT NULL,
+            noncurrent_ms INTEGER,
+            PRIMARY KEY(bucket, key, seq DESC)) WITHOUT ROWID;
+        INSERT INTO objects_v2(bucket, key, seq, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file, version_id, latest, marker, noncurrent_ms)
+            SELECT bucket, key, 1, size, etag, modified_ms, headers, tags, checksums, storage_class, owner, part_sizes, data_file, 'null', 1, 0, NULL FROM objects;
+        DROP TABLE objects;
+        ALTER TABLE objects_v2 RENAME TO objects;
+        PRAGMA user_version = 2;
+        COMMIT;
         """;
 
     private readonly string _connectionString;
@@ -91,9 +144,41 @@ internal sealed class SqliteCatalog : IDisposable
         // power failure; FULL fsyncs the WAL on every commit, which group commit amortises.
         _ = _writer.Execute("PRAGMA synchronous=FULL");
         _ = _writer.Execute("PRAGMA busy_timeout=30000");
+        Migrate(_writer);
         _ = _writer.Execute(Schema);
 
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "tally-catalog-writer" };
+    }
+
+    /// <summary>Brings an older catalog to <see cref="SchemaVersion"/>, in one transaction per step; a new file is left to <see cref="Schema"/>.</summary>
+    internal static void Migrate(CatalogConnection db)
+    {
+        var version = Convert.ToInt32(db.Scalar("PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidDataException($"The catalog has format {version}; this Tally reads up to {SchemaVersion}. Use a newer Tally.");
+        }
+
+        if (version == 1)
+        {
+            try
+            {
+                _ = db.Execute(MigrateFrom1);
+            }
+            catch (SqliteException)
+            {
+                try
+                {
+                    _ = db.Execute("ROLLBACK");
+                }
+                catch (SqliteException)
+                {
+                    // No transaction was open (BEGIN itself failed).
+                }
+
+                throw;
+            }
+        }
     }
 
     /// <summary>Starts the writer thread; before this, the owner may use <see cref="RunExclusive"/> for recovery.</summary>
