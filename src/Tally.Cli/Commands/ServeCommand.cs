@@ -41,6 +41,11 @@ internal static class ServeCommand
             }
 
             Directory.CreateDirectory(options.DataDir);
+
+            // A request waiting on disk holds a pool thread; the pool's default minimum (one per
+            // core) grows too slowly for 32+ concurrent PUTs, so start with enough threads.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            ThreadPool.SetMinThreads(Math.Max(workers, 128), Math.Max(io, 128));
             var level = result.GetValue(logLevel);
             await using var app = TallyHost.Build(options, logging: logs => logs.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(level));
             await app.StartAsync(ct);

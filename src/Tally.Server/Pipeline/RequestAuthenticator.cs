@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Tally.Security.Credentials;
+using Tally.Security.SigV2;
 using Tally.Security.SigV4;
 using Tally.Server.Hosting;
 
@@ -9,6 +10,7 @@ namespace Tally.Server.Pipeline;
 public sealed class RequestAuthenticator(CredentialStore credentials, TallyOptions options, TimeProvider time)
 {
     private readonly SigV4Authenticator _sigV4 = new(credentials, new SigV4Options { MaxClockSkew = options.MaxClockSkew });
+    private readonly SigV2Authenticator _sigV2 = new(credentials, new SigV4Options { MaxClockSkew = options.MaxClockSkew });
 
     public ValueTask<AuthenticationResult> AuthenticateAsync(HttpContext http, S3Address address, CancellationToken ct)
     {
@@ -18,7 +20,13 @@ public sealed class RequestAuthenticator(CredentialStore credentials, TallyOptio
             address.RawPath,
             address.RawQuery,
             name => headers.TryGetValue(name, out var value) ? value.ToString() : null,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            headers.Keys);
+        if (SigV2Authenticator.Applies(request))
+        {
+            return _sigV2.AuthenticateAsync(request, address.IsVirtualHosted ? address.Bucket : null, ct);
+        }
+
         return _sigV4.AuthenticateAsync(request, ct);
     }
 }

@@ -8,7 +8,7 @@ namespace Tally.Server.Pipeline;
 /// (bucket.DOMAIN/key) addressing. The key is percent-decoded once from the raw request target,
 /// so '+' stays '+' and '%2F' becomes '/', as S3 does.
 /// </summary>
-public sealed record S3Address(string? Bucket, string? Key, string RawPath, string RawQuery)
+public sealed record S3Address(string? Bucket, string? Key, string RawPath, string RawQuery, bool IsVirtualHosted = false)
 {
     public S3Target Target => Key is not null ? S3Target.Object : Bucket is not null ? S3Target.Bucket : S3Target.Service;
 
@@ -26,7 +26,7 @@ public sealed record S3Address(string? Bucket, string? Key, string RawPath, stri
         if (virtualBucket is not null)
         {
             var key = rawPath.Length > 1 ? Decode(rawPath[1..]) : null;
-            return new S3Address(virtualBucket, key, rawPath, rawQuery);
+            return new S3Address(virtualBucket, key, rawPath, rawQuery, IsVirtualHosted: true);
         }
 
         var slash = rawPath.IndexOf('/', 1);
