@@ -299,14 +299,14 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         var prefix = query.Prefix ?? string.Empty;
         return Task.FromResult(_catalog.Read(db =>
         {
-            RequireBucket(db, bucket);
+            var everVersioned = RequireBucketVersioning(db, bucket).Status != VersioningStatus.Unversioned;
             var entries = DelimitedListing.Walk(
                 prefix,
                 query.Delimiter,
                 query.StartAfter,
                 DelimitedListing.Start(prefix, query.StartAfter),
                 query.MaxKeys,
-                (cursor, upper, limit) => ScanObjects(db, bucket, cursor, upper, limit),
+                (cursor, upper, limit) => ScanObjects(db, bucket, cursor, upper, limit, everVersioned),
                 o => o.Key,
                 o => new ListCursor(o.Key, Inclusive: false));
 
@@ -353,6 +353,38 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
             var row = RequireObjectVersion(w.Db, bucket, key, versionId);
             _ = w.Db.Execute("UPDATE objects SET tags = $p3 WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, row.Seq, CatalogJson.Map(tags));
             return row.Version.Object! with { Tags = tags };
+        });
+    }
+
+    public Task<(ObjectInfo Info, string? Acl)> GetObjectAclAsync(string bucket, string key, string? versionId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (versionId is not null)
+        {
+            RequireWellFormedVersionId(versionId);
+        }
+
+        return Task.FromResult(_catalog.Read(db =>
+        {
+            var row = RequireObjectVersion(db, bucket, key, versionId);
+            var acl = db.Scalar("SELECT acl FROM objects WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, row.Seq) as string;
+            return (row.Version.Object!, acl);
+        }));
+    }
+
+    public Task<ObjectInfo> PutObjectAclAsync(string bucket, string key, string? versionId, string? acl, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (versionId is not null)
+        {
+            RequireWellFormedVersionId(versionId);
+        }
+
+        return _catalog.WriteAsync(w =>
+        {
+            var row = RequireObjectVersion(w.Db, bucket, key, versionId);
+            _ = w.Db.Execute("UPDATE objects SET acl = $p3 WHERE bucket = $p0 AND key = $p1 AND seq = $p2", bucket, key, row.Seq, acl);
+            return row.Version.Object!;
         });
     }
 
@@ -1125,19 +1157,25 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
         }
     }
 
-    private static IEnumerable<ObjectInfo> ScanObjects(CatalogConnection db, string bucket, ListCursor cursor, string? upper, int limit)
+    private static IEnumerable<ObjectInfo> ScanObjects(CatalogConnection db, string bucket, ListCursor cursor, string? upper, int limit, bool everVersioned)
     {
-        // latest = 1 AND marker = 0 literally, so that SQLite scans the partial index objects_current.
-        var sql = "SELECT " + ObjectColumns + " FROM objects WHERE bucket = $p0 AND key " + (cursor.Inclusive ? ">=" : ">") + " $p1"
-            + (upper is null ? string.Empty : " AND key < $p3") + " AND latest = 1 AND marker = 0 ORDER BY key LIMIT $p2";
-        using var reader = upper is null
-            ? db.Command(sql, bucket, cursor.Key, limit).ExecuteReader()
-            : db.Command(sql, bucket, cursor.Key, limit, upper).ExecuteReader();
+        using var reader = db.Command(CurrentObjectsSql(everVersioned, cursor.Inclusive, upper is not null), bucket, cursor.Key, limit, upper).ExecuteReader();
         while (reader.Read())
         {
             yield return ReadObject(bucket, reader);
         }
     }
+
+    /// <summary>
+    /// The ListObjects scan. A bucket that was never versioned holds only latest object rows, and
+    /// the primary key serves it best (no second lookup). Once versioned, noncurrent versions and
+    /// markers may outnumber the latest versions, so the scan is forced onto the partial index of
+    /// latest objects; SQLite's planner would otherwise pick the primary key and read them all.
+    /// </summary>
+    internal static string CurrentObjectsSql(bool everVersioned, bool inclusive, bool bounded) =>
+        "SELECT " + ObjectColumns + " FROM objects" + (everVersioned ? " INDEXED BY objects_current" : string.Empty)
+        + " WHERE bucket = $p0 AND key " + (inclusive ? ">=" : ">") + " $p1"
+        + (bounded ? " AND key < $p3" : string.Empty) + " AND latest = 1 AND marker = 0 ORDER BY key LIMIT $p2";
 
     private static IEnumerable<MultipartUpload> ScanUploads(CatalogConnection db, string bucket, ListCursor cursor, string? upper, int limit)
     {
