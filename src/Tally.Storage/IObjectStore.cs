@@ -88,6 +88,21 @@ public interface IObjectStore
     /// <summary>Replaces one version's tag set; errors as <see cref="GetObjectAsync(string, string, string?, CancellationToken)"/>.</summary>
     Task<ObjectInfo> PutObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken ct);
 
+    /// <summary>
+    /// The ACL document stored with one version (latest when <paramref name="versionId"/> is
+    /// null), null when none was stored (the object then has its owner's private default).
+    /// Errors as <see cref="GetObjectAsync(string, string, string?, CancellationToken)"/>. The
+    /// document is opaque here; Tally.Security's AccessControlList owns its format.
+    /// </summary>
+    Task<(ObjectInfo Info, string? Acl)> GetObjectAclAsync(string bucket, string key, string? versionId, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces one version's ACL document (null: back to the default) without rewriting data;
+    /// errors as <see cref="GetObjectAsync(string, string, string?, CancellationToken)"/>. A PUT
+    /// that overwrites the object, or a new version, starts without an ACL document.
+    /// </summary>
+    Task<ObjectInfo> PutObjectAclAsync(string bucket, string key, string? versionId, string? acl, CancellationToken ct);
+
     /// <summary>ListObjectVersions: versions and delete markers, keys in UTF-8 byte order, newest version first.</summary>
     Task<ListObjectVersionsPage> ListObjectVersionsAsync(string bucket, ListObjectVersionsQuery query, CancellationToken ct);
 

@@ -52,6 +52,7 @@ internal sealed class SqliteCatalog : IDisposable
             latest INTEGER NOT NULL,
             marker INTEGER NOT NULL,
             noncurrent_ms INTEGER,
+            acl TEXT,
             PRIMARY KEY(bucket, key, seq DESC)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS objects_by_data_file ON objects(data_file);
         CREATE UNIQUE INDEX IF NOT EXISTS objects_by_version ON objects(bucket, key, version_id);
@@ -146,6 +147,7 @@ internal sealed class SqliteCatalog : IDisposable
         _ = _writer.Execute("PRAGMA busy_timeout=30000");
         Migrate(_writer);
         _ = _writer.Execute(Schema);
+        AddObjectAclColumn(_writer);
 
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "tally-catalog-writer" };
     }
@@ -178,6 +180,20 @@ internal sealed class SqliteCatalog : IDisposable
 
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// objects.acl holds an object version's ACL document (null: the default, private to the
+    /// object's owner), written only by PutObjectAclAsync; a new version starts without one. It
+    /// is an additive column, so a catalog without it gains it on open and the format number
+    /// stays the same (older Tally ignores it).
+    /// </summary>
+    internal static void AddObjectAclColumn(CatalogConnection db)
+    {
+        if (db.Scalar("SELECT 1 FROM pragma_table_info('objects') WHERE name = 'acl'") is null)
+        {
+            _ = db.Execute("ALTER TABLE objects ADD COLUMN acl TEXT");
         }
     }
 
