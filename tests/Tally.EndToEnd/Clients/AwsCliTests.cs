@@ -7,7 +7,7 @@ namespace Tally.EndToEnd.Clients;
 [Collection(TallyServerCollection.Name)]
 public sealed class AwsCliTests(TallyServerFixture server) : IDisposable
 {
-    private const int MiB = 1024 * 1024;
+    private static readonly int MiB = 1024 * 1024;
     private readonly ClientSession _client = new(server.EndpointUrl);
 
     public void Dispose() => _client.Dispose();

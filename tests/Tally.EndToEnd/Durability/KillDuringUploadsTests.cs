@@ -14,10 +14,10 @@ namespace Tally.EndToEnd.Durability;
 /// </summary>
 public sealed class KillDuringUploadsTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Workers = 32;
-    private const int WritesPerWorker = 40;
-    private const int SharedKeys = 8;
-    private const string Bucket = "durability";
+    private static readonly int Workers = 32;
+    private static readonly int WritesPerWorker = 40;
+    private static readonly int SharedKeys = 8;
+    private static readonly string Bucket = "durability";
 
     private readonly TempDirectory _data = new("durability");
 

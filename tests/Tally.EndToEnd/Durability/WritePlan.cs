@@ -9,8 +9,8 @@ namespace Tally.EndToEnd.Durability;
 /// </summary>
 public sealed record PlannedWrite(string Key, int Writer)
 {
-    private const int MinSize = 1024;
-    private const int MaxSize = 1024 * 1024;
+    private static readonly int MinSize = 1024;
+    private static readonly int MaxSize = 1024 * 1024;
 
     public int Seed => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes($"{Key}#{Writer}")));
 

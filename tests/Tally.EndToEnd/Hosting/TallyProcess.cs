@@ -11,7 +11,7 @@ public sealed class TallyProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
-    private const int KeptOutputLines = 400;
+    private static readonly int KeptOutputLines = 400;
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
