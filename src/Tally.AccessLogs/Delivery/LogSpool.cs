@@ -40,8 +40,11 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
     private readonly Lock _tailLock = new();
     private readonly Dictionary<string, List<Channel<string>>> _tails = new(StringComparer.Ordinal);
     private readonly Lock _errorLock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
     private int _queued;
+    private int _disposed;
+    private int _segmentSequence;
     private int _tailCount;
     private long _dropped;
     private long _lastDropWarning;
@@ -229,8 +232,15 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
     /// <summary>Writes and fsyncs everything queued; open segments stay on disk and are sealed on the next start.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
         await _writer;
+        _stopping.Dispose();
         foreach (var segment in _open.Values.Concat(_toSeal))
         {
             segment.Dispose();
@@ -270,7 +280,11 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
             // queue, not memory, absorbs the backlog (and drops, loudly, when it is full).
             if (_dirty.Count > 0 && !TryCommit())
             {
-                await Task.Delay(RetryDelay, _time);
+                if (!await PauseAsync(RetryDelay))
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -325,15 +339,42 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
                 var elapsed = _time.GetElapsedTime(roundStart);
                 if (elapsed < _options.CommitWindow)
                 {
-                    await Task.Delay(_options.CommitWindow - elapsed, _time);
+                    // Shutdown cuts the window short; the loop then drains what is left.
+                    await PauseAsync(_options.CommitWindow - elapsed);
                 }
             }
         }
 
         // Shutdown: everything accepted is made durable (bounded retries: a dead disk must not hang it).
+        while (_queue.Reader.TryRead(out var item))
+        {
+            if (item.Record is not null)
+            {
+                Append(item.Record, item.Active!, line);
+            }
+            else
+            {
+                item.Command!.Done.TrySetException(new ObjectDisposedException(nameof(LogSpool)));
+            }
+        }
+
         for (var attempt = 0; attempt < 3 && _dirty.Count > 0 && !TryCommit(); attempt++)
         {
-            await Task.Delay(RetryDelay, _time);
+            await Task.Delay(RetryDelay, TimeProvider.System);
+        }
+    }
+
+    /// <summary>Waits on the spool's clock; false when the spool is stopping.</summary>
+    private async Task<bool> PauseAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -404,7 +445,8 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
         if (segment is null)
         {
             var opened = _time.GetUtcNow();
-            var id = string.Create(CultureInfo.InvariantCulture, $"{opened.UtcDateTime:yyyyMMdd'T'HHmmssfff}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}");
+            // Time and sequence order the segments; the random part keeps ids unique across restarts.
+            var id = string.Create(CultureInfo.InvariantCulture, $"{opened.UtcDateTime:yyyyMMdd'T'HHmmssfff}-{++_segmentSequence:D6}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}");
             segment = new SpoolSegment(SegmentMetadata.Open(id, active, day, opened), Path.Combine(_options.Directory, bucket));
             _open[key] = segment;
         }

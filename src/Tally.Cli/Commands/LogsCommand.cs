@@ -13,6 +13,9 @@ internal static class LogsCommand
         var logs = new Command("logs", "Server access logs: ingest into and export from the warehouse, delivery status");
         logs.Subcommands.Add(LogsAnalyticsCommands.Ingest());
         logs.Subcommands.Add(LogsAnalyticsCommands.Export());
+        logs.Subcommands.Add(LogsDeliveryCommands.Flush());
+        logs.Subcommands.Add(LogsDeliveryCommands.Status());
+        logs.Subcommands.Add(LogsDeliveryCommands.Tail());
         return logs;
     }
 }

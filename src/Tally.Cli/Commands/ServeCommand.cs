@@ -21,7 +21,13 @@ internal static class ServeCommand
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert" };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Server log level (Trace, Debug, Information, Warning, Error)", DefaultValueFactory = _ => LogLevel.Warning };
 
-        var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel };
+        var accessLogFields = new Option<int>("--access-log-fields") { Description = "Fields per access-log line: 27 (current AWS layout) or 26 (without Source region)", DefaultValueFactory = _ => 27 };
+        var logCommitMs = new Option<int>("--log-commit-ms") { Description = "Access-log group-commit window in ms (records lost on a hard kill at most this window; 0 = fsync every record)", DefaultValueFactory = _ => 50 };
+        var logRollSeconds = new Option<int>("--log-roll-seconds") { Description = "Deliver a log object at most this many seconds after its first record", DefaultValueFactory = _ => 60 };
+        var logRollBytes = new Option<long>("--log-roll-bytes") { Description = "Deliver a log object before it grows past this many bytes", DefaultValueFactory = _ => 5L * 1024 * 1024 };
+        var logQueueRecords = new Option<int>("--log-queue-records") { Description = "Access-log records waiting for the spool at most (memory bound; beyond it records are dropped and reported)", DefaultValueFactory = _ => 65_536 };
+
+        var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel, accessLogFields, logCommitMs, logRollSeconds, logRollBytes, logQueueRecords };
         command.SetAction(async (result, ct) =>
         {
             var options = new TallyOptions
@@ -33,10 +39,21 @@ internal static class ServeCommand
                 Domain = result.GetValue(domain),
                 TlsCertificatePath = result.GetValue(tlsCert),
                 TlsKeyPath = result.GetValue(tlsKey),
+                AccessLogFields = result.GetValue(accessLogFields),
+                LogCommitWindow = TimeSpan.FromMilliseconds(result.GetValue(logCommitMs)),
+                LogRollAge = TimeSpan.FromSeconds(result.GetValue(logRollSeconds)),
+                LogRollBytes = result.GetValue(logRollBytes),
+                LogQueueCapacity = result.GetValue(logQueueRecords),
             };
             if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null))
             {
                 await Console.Error.WriteLineAsync("error: --tls-cert and --tls-key go together.");
+                return 2;
+            }
+
+            if (options.AccessLogFields is not (26 or 27) || result.GetValue(logCommitMs) < 0 || result.GetValue(logRollSeconds) < 1 || options.LogRollBytes < 1024 || options.LogQueueCapacity < 1)
+            {
+                await Console.Error.WriteLineAsync("error: --access-log-fields is 26 or 27; --log-commit-ms >= 0; --log-roll-seconds >= 1; --log-roll-bytes >= 1024; --log-queue-records >= 1.");
                 return 2;
             }
 

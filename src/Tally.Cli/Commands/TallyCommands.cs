@@ -12,5 +12,6 @@ internal static class TallyCommands
         yield return QueryCommand.Create();
         yield return ReportCommand.Create();
         yield return LogsCommand.Create();
+        yield return LoggingCommand.Create();
     }
 }

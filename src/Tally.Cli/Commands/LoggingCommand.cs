@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Tally.Server.Admin;
+
+namespace Tally.Cli.Commands;
+
+/// <summary>`tally logging enable`: the one-line, least-privilege logging setup, done by the running server.</summary>
+internal static class LoggingCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("logging", "Configure server access logging of buckets");
+        command.Subcommands.Add(Enable());
+        return command;
+    }
+
+    private static Command Enable()
+    {
+        var source = new Argument<string>("SOURCE") { Description = "Bucket whose requests to log" };
+        var target = new Option<string>("--target") { Description = "Bucket receiving the log objects (created if missing: same owner, same region)", Required = true };
+        var prefix = new Option<string?>("--prefix") { Description = "Key prefix of the log objects (default: SOURCE/)" };
+        var partitioned = new Option<bool>("--partitioned") { Description = "Date-partitioned keys: PREFIX<account>/<region>/<bucket>/YYYY/MM/DD/… (PartitionedPrefix, EventTime)" };
+        var data = CommonOptions.Data();
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var command = new Command("enable", "Create the target if needed, allow log delivery into it and enable logging") { source, target, prefix, partitioned, data, endpoint, token };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
+            if (client is null)
+            {
+                return 1;
+            }
+
+            try
+            {
+                var request = new LoggingSetupRequest(result.GetRequiredValue(source), result.GetRequiredValue(target), result.GetValue(prefix), result.GetValue(partitioned));
+                var done = await client.SendAsync<LoggingSetupResult>(HttpMethod.Post, "_tally/logging/enable", request, ct);
+                if (done!.TargetCreated)
+                {
+                    Console.WriteLine($"created bucket {done.Target}");
+                }
+
+                if (done.PolicyWritten)
+                {
+                    Console.WriteLine($"bucket policy of {done.Target} allows logging.s3.amazonaws.com to s3:PutObject under {done.Prefix} for {done.Source}");
+                }
+
+                Console.WriteLine($"logging {done.Source} to s3://{done.Target}/{done.Prefix}{(done.Partitioned ? " (partitioned by event day)" : string.Empty)}");
+                return 0;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Tally.AccessLogs.Delivery;
+
+namespace Tally.Cli.Commands;
+
+/// <summary>
+/// <c>tally logs flush|status|tail</c>: delivery of server access logs by a running server,
+/// through its admin API (<see cref="LogsAdminClient"/>).
+/// </summary>
+internal static class LogsDeliveryCommands
+{
+    public static Command Flush()
+    {
+        var bucket = new Argument<string?>("BUCKET") { Description = "Source bucket to flush (default: every bucket)", Arity = ArgumentArity.ZeroOrOne };
+        var data = CommonOptions.Data();
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var command = new Command("flush", "Deliver every pending access-log record now; prints the log objects written") { bucket, data, endpoint, token };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
+            if (client is null)
+            {
+                return 1;
+            }
+
+            var name = result.GetValue(bucket);
+            var path = name is null ? "_tally/logs/flush" : $"_tally/logs/flush?bucket={Uri.EscapeDataString(name)}";
+            DeliveryReport? report;
+            try
+            {
+                report = await client.SendAsync<DeliveryReport>(HttpMethod.Post, path, null, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+
+            foreach (var delivered in report?.Delivered ?? [])
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"s3://{delivered.TargetBucket}/{delivered.Key}\t{delivered.Records} records of {delivered.SourceBucket}"));
+            }
+
+            foreach (var error in report?.Errors ?? [])
+            {
+                await Console.Error.WriteLineAsync("not delivered: " + error);
+            }
+
+            // 3: some logs could not be delivered (they stay pending; see `tally logs status`).
+            return report?.Errors.Count > 0 ? 3 : 0;
+        });
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var data = CommonOptions.Data();
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
+        var command = new Command("status", "Per source bucket: target, records pending, last delivery, last error") { data, endpoint, token, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
+            if (client is null)
+            {
+                return 1;
+            }
+
+            try
+            {
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(await client.GetRawAsync("_tally/logs/status", ct));
+                    return 0;
+                }
+
+                var status = await client.SendAsync<SpoolStatus>(HttpMethod.Get, "_tally/logs/status", null, ct);
+                Render(status!);
+                return status!.SpoolError is null ? 0 : 3;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    public static Command Tail()
+    {
+        var bucket = new Argument<string>("BUCKET") { Description = "Source bucket whose log lines to print as they are written" };
+        var data = CommonOptions.Data();
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var command = new Command("tail", "Print a bucket's access-log lines live (the lines that will be delivered); Ctrl+C stops") { bucket, data, endpoint, token };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token), Timeout.InfiniteTimeSpan);
+            if (client is null)
+            {
+                return 1;
+            }
+
+            try
+            {
+                await using var stream = await client.OpenStreamAsync($"_tally/logs/tail?bucket={Uri.EscapeDataString(result.GetRequiredValue(bucket))}", ct);
+                using var reader = new StreamReader(stream);
+                while (await reader.ReadLineAsync(ct) is { } line)
+                {
+                    Console.WriteLine(line);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C.
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Render(SpoolStatus status)
+    {
+        var table = new Table().AddColumns("Source", "Logging", "Target", "Pending", "Segments", "Delivered", "Dropped", "Last delivery", "Last error");
+        foreach (var b in status.Buckets)
+        {
+            table.AddRow(
+                Markup.Escape(b.SourceBucket),
+                b.LoggingEnabled ? "on" : "off",
+                Markup.Escape(b.TargetBucket is null ? "-" : $"s3://{b.TargetBucket}/{b.TargetPrefix}"),
+                b.RecordsPending.ToString(CultureInfo.InvariantCulture),
+                b.SegmentsPending.ToString(CultureInfo.InvariantCulture),
+                b.RecordsDelivered.ToString(CultureInfo.InvariantCulture),
+                b.RecordsDropped.ToString(CultureInfo.InvariantCulture),
+                b.LastDeliveryAt is { } at ? Markup.Escape($"{at:u} {b.LastDeliveredKey}") : "-",
+                b.LastError is null ? "-" : $"[red]{Markup.Escape(b.LastError)}[/]" + (b.NextAttemptAt is { } next ? Markup.Escape($" (retry {next:u})") : string.Empty));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"queue {status.QueueLength}/{status.QueueCapacity}, dropped {status.RecordsDropped}")));
+        if (status.SpoolError is not null)
+        {
+            AnsiConsole.MarkupLine($"[red]spool cannot write: {Markup.Escape(status.SpoolError)} (since {status.SpoolErrorAt:u})[/]");
+        }
+    }
+}
