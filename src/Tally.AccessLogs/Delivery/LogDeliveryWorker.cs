@@ -37,8 +37,15 @@ public sealed partial class LogDeliveryWorker(
     /// </summary>
     public async Task<DeliveryReport> FlushAsync(string? bucket, CancellationToken ct)
     {
-        await spool.SealAsync(bucket, ct);
-        return await DeliverAsync(bucket, ignoreBackoff: true, ct);
+        var sealedSegments = await spool.SealAsync(bucket, ct);
+        var report = await DeliverAsync(bucket, ignoreBackoff: true, ct);
+
+        // The background loop may have delivered some of them first; they count as flushed too.
+        var reported = report.Delivered.Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var byOthers = sealedSegments
+            .Where(s => !reported.Contains(s.Key) && !spool.IsPending(s))
+            .Select(s => new DeliveredLogObject(s.SourceBucket, s.Metadata.TargetBucket, s.Key, s.Records));
+        return report with { Delivered = [.. byOthers, .. report.Delivered] };
     }
 
     /// <summary>Delivers the sealed segments of <paramref name="bucket"/> (all when null) whose source is not backing off.</summary>

@@ -127,6 +127,13 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
             .OrderBy(s => s.Metadata.OpenedAt)
             .ThenBy(s => s.Metadata.SegmentId, StringComparer.Ordinal)];
 
+    /// <summary>Whether a sealed segment still awaits delivery.</summary>
+    public bool IsPending(SealedSegment segment)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        return _sealed.ContainsKey(segment.Metadata.SegmentId);
+    }
+
     /// <summary>Waits until a segment is sealed (or <paramref name="ct"/> fires).</summary>
     public async Task WaitForSealedAsync(CancellationToken ct)
     {
