@@ -16,7 +16,7 @@ namespace Tally.Storage.Disk;
 /// object is never visible half-written. Open with <see cref="Open"/>; one instance per data
 /// directory at a time.
 /// </summary>
-public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDisposable, IAsyncDisposable
+public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDisposable, IAsyncDisposable
 {
     /// <summary>AWS minimum size of every part but the last (CompleteMultipartUpload, EntityTooSmall).</summary>
     public const long MinPartSize = 5L * 1024 * 1024;
@@ -55,18 +55,21 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
     /// <summary>
     /// Opens (creating if needed) the store in <paramref name="dataDirectory"/> and recovers from a
     /// crash: uncommitted data files and tmp files are removed, replaced data files listed in
-    /// pending_deletes are deleted, and part files of unknown uploads are swept.
+    /// pending_deletes are deleted, and part files of unknown uploads are swept. Lifecycle's cold
+    /// tier lives in <paramref name="coldDirectory"/> (default &lt;data&gt;/cold).
     /// </summary>
-    public static DiskObjectStore Open(string dataDirectory, TimeProvider time)
+    public static DiskObjectStore Open(string dataDirectory, TimeProvider time, string? coldDirectory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(time);
         var paths = new DataPaths(dataDirectory);
         paths.Create();
         var catalog = new SqliteCatalog(paths.Catalog);
+        var cold = new ColdTier(coldDirectory ?? Path.Combine(paths.Root, "cold"), paths.Root);
         try
         {
             catalog.RunExclusive(db => Recover(paths, db));
+            catalog.RunExclusive(cold.Recover);
             catalog.Start();
         }
         catch
@@ -75,7 +78,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
             throw;
         }
 
-        return new DiskObjectStore(paths, time, catalog);
+        return new DiskObjectStore(paths, time, catalog) { _cold = cold };
     }
 
     public void Dispose()
@@ -225,6 +228,11 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
             }
             catch (FileNotFoundException) when (attempt < 8)
             {
+                // No hot file: the data may have moved to the cold tier (DiskObjectStore.Lifecycle.cs).
+                if (OpenCold(info, dataFile) is { } cold)
+                {
+                    return Task.FromResult(cold);
+                }
             }
         }
     }
@@ -1040,6 +1048,7 @@ public sealed class DiskObjectStore : IObjectStore, IBucketSettingsStore, IDispo
     /// </summary>
     private void DeleteDataFileAfterCommit(WriteContext w, string fileId)
     {
+        ForgetColdData(w, fileId);
         _ = w.Db.Execute("INSERT OR IGNORE INTO pending_deletes(data_file) VALUES($p0)", fileId);
         var path = _paths.ObjectFile(fileId);
         w.OnCommitted(() =>

@@ -1,0 +1,35 @@
+namespace Tally.Storage.Model;
+
+/// <summary>
+/// A restore of an archived object (spec §6.6): the temporary copy is readable from
+/// <paramref name="ReadyAt"/> until <paramref name="ExpiresAt"/>.
+/// </summary>
+public sealed record RestoreStatus(DateTimeOffset RequestedAt, DateTimeOffset ReadyAt, DateTimeOffset ExpiresAt, int Days, string Tier)
+{
+    /// <summary>The x-amz-restore <c>ongoing-request</c> value at <paramref name="now"/>.</summary>
+    public bool IsOngoing(DateTimeOffset now) => now < ReadyAt;
+}
+
+/// <summary>What a RestoreObject request did (spec §6.6): 202, 409 or 200.</summary>
+public enum RestoreOutcome
+{
+    /// <summary>202 Accepted: a restore was started.</summary>
+    Started,
+
+    /// <summary>409 RestoreAlreadyInProgress: nothing changed.</summary>
+    AlreadyInProgress,
+
+    /// <summary>200 OK: the object was restored already; its copy now lives until the new expiry.</summary>
+    Extended,
+}
+
+/// <summary>
+/// A restore as the caller computed it: the tier, how many days the copy lives, when it becomes
+/// readable and when it expires (the caller owns the calendar; spec §6.6 expiry is a midnight).
+/// <paramref name="ExpiresAtIfReadyNow"/> is used when the object is restored already (the
+/// lifetime is extended from now).
+/// </summary>
+public sealed record RestoreRequest(int Days, string Tier, DateTimeOffset ReadyAt, DateTimeOffset ExpiresAt, DateTimeOffset ExpiresAtIfReadyNow);
+
+/// <summary>What one pass of cold-tier upkeep did.</summary>
+public sealed record ColdTierUpkeep(int CopiesRestored, int CopiesExpired, int FilesDeleted);
