@@ -6,6 +6,7 @@ using Tally.Server.Operations.Logging;
 using Tally.Server.Operations.Multipart;
 using Tally.Server.Operations.Objects;
 using Tally.Server.Operations.Service;
+using Tally.Server.Operations.Versioning;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Operations;
@@ -42,6 +43,9 @@ public static class S3Handlers
             [S3Operations.AbortMultipartUpload] = AbortMultipartUpload.HandleAsync,
             [S3Operations.ListParts] = ListParts.HandleAsync,
             [S3Operations.ListMultipartUploads] = ListMultipartUploads.HandleAsync,
+            [S3Operations.ListObjectVersions] = ListObjectVersions.HandleAsync,
+            [S3Operations.GetBucketVersioning] = GetBucketVersioning.HandleAsync,
+            [S3Operations.PutBucketVersioning] = PutBucketVersioning.HandleAsync,
             [S3Operations.GetBucketLogging] = GetBucketLogging.HandleAsync,
             [S3Operations.PutBucketLogging] = PutBucketLogging.HandleAsync,
             [S3Operations.FlushBucketLogging] = FlushBucketLogging.HandleAsync,

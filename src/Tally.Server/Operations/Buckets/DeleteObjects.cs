@@ -3,6 +3,7 @@ using Tally.Core.Errors;
 using Tally.Core.Naming;
 using Tally.S3.Xml;
 using Tally.Server.Pipeline;
+using Tally.Storage.Model;
 
 namespace Tally.Server.Operations.Buckets;
 
@@ -33,18 +34,21 @@ public static class DeleteObjects
             try
             {
                 ObjectKey.Validate(key);
-                if (versionId is not null && versionId != "null")
-                {
-                    throw new S3Exception(S3Errors.NoSuchVersion);
-                }
-
-                var deleted = await context.Store.DeleteObjectAsync(context.BucketName, key, context.Aborted);
-                context.Capture.Derived.Add(new DerivedRecord(context.BucketName, context.Bucket.OwnerCanonicalId, "BATCH.DELETE.OBJECT", key, 204, null, deleted?.Size, versionId));
+                var deletion = await context.Store.DeleteObjectAsync(
+                    context.BucketName,
+                    key,
+                    new DeleteObjectOptions { VersionId = versionId, RequesterCanonicalId = context.Caller.CanonicalUserId },
+                    context.Aborted);
+                var markerId = deletion.DeleteMarker ? deletion.VersionId : null;
+                context.Capture.Derived.Add(new DerivedRecord(context.BucketName, context.Bucket.OwnerCanonicalId, "BATCH.DELETE.OBJECT", key, 204, null, deletion.Removed?.Size, versionId ?? markerId));
                 if (!quiet)
                 {
+                    // AWS: DeleteMarker/DeleteMarkerVersionId when a marker was created or the version removed was one.
                     result.Add(new XElement(S3Xml.N("Deleted"),
                         new XElement(S3Xml.N("Key"), key),
-                        versionId is null ? null : new XElement(S3Xml.N("VersionId"), versionId)));
+                        versionId is null ? null : new XElement(S3Xml.N("VersionId"), versionId),
+                        markerId is null ? null : new XElement(S3Xml.N("DeleteMarker"), "true"),
+                        markerId is null ? null : new XElement(S3Xml.N("DeleteMarkerVersionId"), markerId)));
                 }
             }
             catch (S3Exception error)

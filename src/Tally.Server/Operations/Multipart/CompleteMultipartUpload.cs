@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Xml.Linq;
 using Tally.Core.Errors;
 using Tally.S3.Xml;
+using Tally.Server.Operations.Objects;
 using Tally.Server.Pipeline;
 using Tally.Storage.Model;
 
@@ -32,6 +33,7 @@ public static class CompleteMultipartUpload
 
         var info = await context.Store.CompleteMultipartUploadAsync(context.BucketName, context.Key, uploadId, parts, context.Aborted);
         context.Capture.ObjectSize = info.Size;
+        ObjectVersions.AnnounceCreated(context, info.VersionId);
         var request = context.Request;
         await S3Responses.WriteXmlAsync(context, new XElement(S3Xml.N("CompleteMultipartUploadResult"),
             new XElement(S3Xml.N("Location"), $"{request.Scheme}://{request.Host}/{context.BucketName}/{Uri.EscapeDataString(context.Key).Replace("%2F", "/", StringComparison.Ordinal)}"),

@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Tally.Core.Errors;
 using Tally.S3.Xml;
 using Tally.Server.Pipeline;
+using Tally.Storage.Model;
 
 namespace Tally.Server.Operations.Objects;
 
@@ -38,6 +39,12 @@ public static class CopyObject
         };
         var copied = await context.Store.PutObjectAsync(context.BucketName, context.Key, read.Content, write, context.Aborted);
         context.Capture.ObjectSize = copied.Size;
+        if (source.VersionId is not null || info.VersionId != ObjectVersion.NullId)
+        {
+            context.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
+        }
+
+        ObjectVersions.AnnounceCreated(context, copied.VersionId);
         await S3Responses.WriteXmlAsync(context, new XElement(S3Xml.N("CopyObjectResult"),
             new XElement(S3Xml.N("LastModified"), S3Xml.Timestamp(copied.LastModified)),
             new XElement(S3Xml.N("ETag"), copied.ETag)));

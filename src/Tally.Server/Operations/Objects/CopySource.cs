@@ -56,12 +56,17 @@ public sealed record CopySource(string Bucket, string Key, string? VersionId)
             throw new S3Exception(S3Errors.AccessDenied);
         }
 
-        if (VersionId is not null && VersionId != "null")
+        ObjectRead read;
+        try
         {
-            throw new S3Exception(S3Errors.NoSuchVersion);
+            read = await context.Store.GetObjectAsync(Bucket, Key, VersionId, context.Aborted);
+        }
+        catch (S3Exception error) when (error.Error == S3Errors.MethodNotAllowed)
+        {
+            // AWS: a delete marker named by version id cannot be a copy source (latest marker: NoSuchKey).
+            throw new S3Exception(S3Errors.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.");
         }
 
-        var read = await context.Store.GetObjectAsync(Bucket, Key, context.Aborted);
         try
         {
             Conditional.From(context.Header, "x-amz-copy-source-").Check(read.Info.ETag, read.Info.LastModified, S3Errors.PreconditionFailed);

@@ -6,7 +6,9 @@ public static class DeleteObjectTagging
 {
     public static async Task HandleAsync(S3RequestContext context)
     {
-        await context.Store.PutObjectTagsAsync(context.BucketName, context.Key, new Dictionary<string, string>(), context.Aborted);
+        var versionId = ObjectVersions.Requested(context);
+        var info = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.PutObjectTagsAsync(context.BucketName, context.Key, versionId, new Dictionary<string, string>(), context.Aborted));
+        ObjectVersions.Announce(context, info.VersionId);
         await S3Responses.WriteEmptyAsync(context, 204);
     }
 }

@@ -8,7 +8,9 @@ public static class GetObject
 
     public static async Task HandleAsync(S3RequestContext context)
     {
-        await using var read = await context.Store.GetObjectAsync(context.BucketName, context.Key, context.Aborted);
+        var versionId = ObjectVersions.Requested(context);
+        await using var read = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.GetObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
+        ObjectVersions.Announce(context, read.Info.VersionId);
         var plan = ObjectReadPlan.Prepare(context, read.Info);
         context.Response.StatusCode = plan.Status;
         var content = read.Content;

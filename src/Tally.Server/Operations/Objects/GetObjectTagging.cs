@@ -6,7 +6,9 @@ public static class GetObjectTagging
 {
     public static async Task HandleAsync(S3RequestContext context)
     {
-        var info = await context.Store.HeadObjectAsync(context.BucketName, context.Key, context.Aborted);
+        var versionId = ObjectVersions.Requested(context);
+        var info = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.HeadObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
+        ObjectVersions.Announce(context, info.VersionId);
         await S3Responses.WriteXmlAsync(context, ObjectTagging.ToXml(info.Tags));
     }
 }

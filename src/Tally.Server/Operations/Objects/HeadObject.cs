@@ -6,7 +6,9 @@ public static class HeadObject
 {
     public static async Task HandleAsync(S3RequestContext context)
     {
-        var info = await context.Store.HeadObjectAsync(context.BucketName, context.Key, context.Aborted);
+        var versionId = ObjectVersions.Requested(context);
+        var info = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.HeadObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
+        ObjectVersions.Announce(context, info.VersionId);
         var plan = ObjectReadPlan.Prepare(context, info);
         context.Response.StatusCode = plan.Status;
     }

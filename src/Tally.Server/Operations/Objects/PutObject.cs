@@ -16,6 +16,7 @@ public static class PutObject
             context.Aborted);
         context.Capture.ObjectSize = info.Size;
         context.Response.Headers.ETag = info.ETag;
+        ObjectVersions.AnnounceCreated(context, info.VersionId);
         body.WriteChecksumHeaders(context.Response.Headers, info.Checksums);
         await S3Responses.WriteEmptyAsync(context);
     }
