@@ -1,0 +1,366 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tally.Core.Errors;
+using Tally.Lifecycle.Configuration;
+using Tally.Lifecycle.Evaluation;
+using Tally.Storage;
+using Tally.Storage.Model;
+
+namespace Tally.Lifecycle.Execution;
+
+public sealed record LifecycleRunnerOptions
+{
+    /// <summary>Keys (with all their versions) or uploads read per page; progress is saved between pages.</summary>
+    public int PageSize { get; init; } = 1000;
+
+    /// <summary>Progress is saved at most this often within a bucket (always at bucket and phase ends). Zero saves after every page.</summary>
+    public TimeSpan ProgressSaveInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public LifecycleCalendar Calendar { get; init; } = LifecycleCalendar.Standard;
+}
+
+/// <summary>What one call did. <paramref name="Ran"/> is false when today's run had completed already.</summary>
+public sealed record LifecycleRunReport(DateOnly Date, bool Ran, bool Resumed, LifecycleCounters Counters);
+
+/// <summary>
+/// The lifecycle engine (spec §6.3), after garage's lifecycle worker: once per lifecycle date it
+/// visits the buckets that have a lifecycle configuration, in name order, and within each only
+/// the key ranges its enabled rules cover (one range per rule prefix), evaluates every version
+/// with the pure <see cref="LifecycleEvaluator"/>, and carries out what is due through
+/// <see cref="ILifecycleStore"/>'s conditional actions, writing each action's <c>S3.*</c> access-log
+/// record. Progress (bucket, range, key marker, counters) is saved as it goes, so a restart
+/// resumes where the last save left off; a page evaluated again finds its actions done (the
+/// version is gone or changed), so nothing is deleted or logged twice. Not thread-safe: one
+/// runner per store.
+/// </summary>
+public sealed partial class LifecycleRunner(
+    IObjectStore store,
+    ILifecycleStore lifecycle,
+    IBucketSettingsStore settings,
+    LifecycleProgressFile progressFile,
+    LifecycleRecords records,
+    TimeProvider time,
+    LifecycleRunnerOptions? options = null,
+    ILogger<LifecycleRunner>? logger = null)
+{
+    private readonly LifecycleRunnerOptions _options = options ?? new LifecycleRunnerOptions();
+    private readonly LifecycleSettings _settings = new(settings);
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private long _lastSave;
+
+    public LifecycleCalendar Calendar => _options.Calendar;
+
+    /// <summary>Today's lifecycle date at the clock's current time.</summary>
+    public DateOnly Today => _options.Calendar.Today(time.GetUtcNow());
+
+    /// <summary>The saved progress (null before the first run).</summary>
+    public LifecycleProgress? Progress => progressFile.Load();
+
+    /// <summary>
+    /// Runs for today unless today's run completed already. An interrupted run resumes from its
+    /// saved position (with today's date: whatever was due then is due now).
+    /// </summary>
+    public Task<LifecycleRunReport> RunIfDueAsync(CancellationToken ct)
+    {
+        var today = Today;
+        var saved = progressFile.Load();
+        if (saved is { Completed: true } done && done.Date >= today)
+        {
+            return Task.FromResult(new LifecycleRunReport(done.Date, Ran: false, Resumed: false, done.Counters));
+        }
+
+        return saved is { Completed: false } running
+            ? RunFromAsync(running with { Date = running.Date > today ? running.Date : today }, resumed: true, ct)
+            : RunFromAsync(new LifecycleProgress { Date = today }, resumed: false, ct);
+    }
+
+    /// <summary>
+    /// Runs for <paramref name="date"/> now, whether or not a run for it completed
+    /// (<c>tally lifecycle run --as-of</c>); resumes an interrupted run of the same date.
+    /// </summary>
+    public Task<LifecycleRunReport> RunAsync(DateOnly date, CancellationToken ct)
+    {
+        var saved = progressFile.Load();
+        return saved is { Completed: false } running && running.Date == date
+            ? RunFromAsync(running, resumed: true, ct)
+            : RunFromAsync(new LifecycleProgress { Date = date }, resumed: false, ct);
+    }
+
+    /// <summary>The key ranges a scan visits: one per distinct prefix of the enabled rules, or null for the whole bucket.</summary>
+    internal static IReadOnlyList<string?> ScanRanges(LifecycleRules rules, bool uploads)
+    {
+        var prefixes = new List<string>();
+        foreach (var rule in rules.Rules)
+        {
+            var acts = uploads
+                ? rule.AbortIncompleteMultipartUploadDays is not null
+                : rule.Expiration is not null || rule.Transitions.Count > 0 || rule.NoncurrentVersionExpiration is not null || rule.NoncurrentVersionTransitions.Count > 0;
+            if (!rule.Enabled || !acts)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(rule.Filter.Prefix))
+            {
+                return [null];
+            }
+
+            prefixes.Add(rule.Filter.Prefix);
+        }
+
+        prefixes.Sort(StringComparer.Ordinal);
+        var ranges = new List<string?>();
+        foreach (var prefix in prefixes)
+        {
+            // Sorted, a prefix covered by another comes right after some range that covers it.
+            if (!ranges.Exists(r => prefix.StartsWith(r!, StringComparison.Ordinal)))
+            {
+                ranges.Add(prefix);
+            }
+        }
+
+        return ranges;
+    }
+
+    private async Task<LifecycleRunReport> RunFromAsync(LifecycleProgress start, bool resumed, CancellationToken ct)
+    {
+        var progress = start;
+        Save(progress, force: true);
+        LogRunStarting(_logger, progress.Date, resumed, progress.Bucket);
+        foreach (var (bucket, rules) in await _settings.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (progress.Bucket is { } current && string.CompareOrdinal(bucket, current) < 0)
+            {
+                continue;
+            }
+
+            if (!string.Equals(progress.Bucket, bucket, StringComparison.Ordinal))
+            {
+                progress = progress with { Bucket = bucket, Phase = LifecyclePhase.Objects, Range = 0, KeyMarker = null, UploadIdMarker = null };
+            }
+
+            var info = await store.GetBucketAsync(bucket, ct).ConfigureAwait(false);
+            if (info is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                progress = await ScanObjectsAsync(info, rules, progress, ct).ConfigureAwait(false);
+                progress = await ScanUploadsAsync(info, rules, progress, ct).ConfigureAwait(false);
+            }
+            catch (S3Exception e) when (e.Error == S3Errors.NoSuchBucket)
+            {
+                // Deleted while we were scanning it.
+            }
+
+            progress = progress with { Counters = progress.Counters with { BucketsScanned = progress.Counters.BucketsScanned + 1 } };
+        }
+
+        var done = progress with { Completed = true, Bucket = null, Phase = LifecyclePhase.Objects, Range = 0, KeyMarker = null, UploadIdMarker = null };
+        Save(done, force: true);
+        var c = done.Counters;
+        LogRunCompleted(_logger, done.Date, c.VersionsVisited, c.Expired, c.DeleteMarkersCreated, c.Transitioned, c.NoncurrentExpired, c.DeleteMarkersRemoved, c.UploadsAborted);
+        return new LifecycleRunReport(done.Date, Ran: true, resumed, c);
+    }
+
+    private async Task<LifecycleProgress> ScanObjectsAsync(BucketInfo bucket, LifecycleRules rules, LifecycleProgress progress, CancellationToken ct)
+    {
+        if (progress.Phase != LifecyclePhase.Objects)
+        {
+            return progress;
+        }
+
+        var ranges = ScanRanges(rules, uploads: false);
+        var versioned = bucket.Versioning != VersioningStatus.Unversioned;
+        for (var range = progress.Range; range < ranges.Count; range++)
+        {
+            var marker = range == progress.Range ? progress.KeyMarker : null;
+            do
+            {
+                var page = await store.ListKeyVersionsAsync(bucket.Name, ranges[range], marker, _options.PageSize, ct).ConfigureAwait(false);
+                var counters = progress.Counters;
+                foreach (var key in page.Keys)
+                {
+                    counters = await HandleKeyAsync(bucket, rules, key, progress.Date, versioned, counters, ct).ConfigureAwait(false);
+                }
+
+                marker = page.NextKeyMarker;
+                progress = progress with { Range = marker is null ? range + 1 : range, KeyMarker = marker, Counters = counters };
+                Save(progress, force: false);
+            }
+            while (marker is not null);
+        }
+
+        progress = progress with { Phase = LifecyclePhase.Uploads, Range = 0, KeyMarker = null };
+        Save(progress, force: true);
+        return progress;
+    }
+
+    private async Task<LifecycleCounters> HandleKeyAsync(BucketInfo bucket, LifecycleRules rules, KeyVersions key, DateOnly today, bool versioned, LifecycleCounters counters, CancellationToken ct)
+    {
+        var calendar = _options.Calendar;
+        var versions = key.Versions;
+        var newerNoncurrent = 0;
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var version = versions[i];
+            var noncurrentSince = version.NoncurrentSince ?? (i > 0 ? versions[i - 1].LastModified : (DateTimeOffset?)null);
+            var facts = new ObjectFacts
+            {
+                Key = key.Key,
+                Size = version.Size,
+                LastModified = calendar.ToLifecycleTime(version.LastModified),
+                Tags = version.Tags,
+                StorageClass = version.StorageClass,
+                VersionedBucket = versioned,
+                IsLatest = version.IsLatest,
+                IsDeleteMarker = version.IsDeleteMarker,
+                NoncurrentSince = version.IsLatest || noncurrentSince is null ? null : calendar.ToLifecycleTime(noncurrentSince.Value),
+                NewerNoncurrentVersions = newerNoncurrent,
+                HasNoncurrentVersions = versions.Count > 1,
+            };
+            if (!version.IsLatest && !version.IsDeleteMarker)
+            {
+                newerNoncurrent++;
+            }
+
+            counters = counters with { VersionsVisited = counters.VersionsVisited + 1 };
+            if (LifecycleEvaluator.Evaluate(rules, facts, today) is { } action)
+            {
+                counters = await ExecuteAsync(bucket, version, action, counters, ct).ConfigureAwait(false);
+            }
+        }
+
+        return counters;
+    }
+
+    private async Task<LifecycleCounters> ExecuteAsync(BucketInfo bucket, ObjectVersion version, LifecycleAction action, LifecycleCounters counters, CancellationToken ct)
+    {
+        // Versioned buckets name the version acted on (or created) in the record; a bucket never
+        // versioned has none (its records show "-", as for requests).
+        string? LoggedVersion(string? id) => bucket.Versioning == VersioningStatus.Unversioned ? null : id;
+
+        switch (action.Kind)
+        {
+            case LifecycleActionKind.Expire or LifecycleActionKind.CreateDeleteMarker:
+            {
+                var deletion = await lifecycle.ExpireCurrentVersionAsync(version, ct).ConfigureAwait(false);
+                if (deletion is null)
+                {
+                    return counters with { Skipped = counters.Skipped + 1 };
+                }
+
+                if (deletion.MarkerCreated)
+                {
+                    Log(bucket, "S3.CREATE.DELETEMARKER", version, LoggedVersion(deletion.VersionId));
+                    return counters with { DeleteMarkersCreated = counters.DeleteMarkersCreated + 1 };
+                }
+
+                Log(bucket, "S3.EXPIRE.OBJECT", version, LoggedVersion(version.VersionId));
+                return counters with { Expired = counters.Expired + 1 };
+            }
+
+            case LifecycleActionKind.Transition or LifecycleActionKind.TransitionNoncurrentVersion:
+            {
+                var moved = await lifecycle.TransitionVersionAsync(version, action.StorageClass!, ct).ConfigureAwait(false);
+                if (moved is null)
+                {
+                    return counters with { Skipped = counters.Skipped + 1 };
+                }
+
+                Log(bucket, action.LogOperation, version, LoggedVersion(version.VersionId));
+                return counters with { Transitioned = counters.Transitioned + 1 };
+            }
+
+            case LifecycleActionKind.ExpireNoncurrentVersion or LifecycleActionKind.RemoveExpiredDeleteMarker:
+            {
+                var marker = action.Kind == LifecycleActionKind.RemoveExpiredDeleteMarker;
+                var removed = await lifecycle.ExpireVersionAsync(version, onlyIfSoleVersion: marker, ct).ConfigureAwait(false);
+                if (removed is null)
+                {
+                    return counters with { Skipped = counters.Skipped + 1 };
+                }
+
+                Log(bucket, "S3.EXPIRE.OBJECT", version, version.VersionId);
+                return marker
+                    ? counters with { DeleteMarkersRemoved = counters.DeleteMarkersRemoved + 1 }
+                    : counters with { NoncurrentExpired = counters.NoncurrentExpired + 1 };
+            }
+
+            default:
+                throw new InvalidOperationException("Not an object action: " + action.Kind);
+        }
+    }
+
+    private async Task<LifecycleProgress> ScanUploadsAsync(BucketInfo bucket, LifecycleRules rules, LifecycleProgress progress, CancellationToken ct)
+    {
+        var ranges = ScanRanges(rules, uploads: true);
+        for (var range = progress.Range; range < ranges.Count; range++)
+        {
+            var keyMarker = range == progress.Range ? progress.KeyMarker : null;
+            var uploadIdMarker = range == progress.Range ? progress.UploadIdMarker : null;
+            bool truncated;
+            do
+            {
+                var page = await store.ListMultipartUploadsAsync(
+                    bucket.Name,
+                    new ListMultipartUploadsQuery(ranges[range] ?? string.Empty, null, keyMarker, uploadIdMarker, _options.PageSize),
+                    ct).ConfigureAwait(false);
+                var counters = progress.Counters;
+                foreach (var upload in page.Uploads)
+                {
+                    counters = counters with { UploadsVisited = counters.UploadsVisited + 1 };
+                    var facts = new UploadFacts(upload.Key, _options.Calendar.ToLifecycleTime(upload.Initiated));
+                    if (LifecycleEvaluator.EvaluateUpload(rules, facts, progress.Date) is null)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await store.AbortMultipartUploadAsync(bucket.Name, upload.Key, upload.UploadId, ct).ConfigureAwait(false);
+                    }
+                    catch (S3Exception e) when (e.Error == S3Errors.NoSuchUpload)
+                    {
+                        // Completed or aborted since the listing.
+                        counters = counters with { Skipped = counters.Skipped + 1 };
+                        continue;
+                    }
+
+                    _ = records.Write(bucket.OwnerCanonicalId, bucket.Name, "S3.DELETE.UPLOAD", upload.Key, null, null);
+                    counters = counters with { UploadsAborted = counters.UploadsAborted + 1 };
+                }
+
+                truncated = page.IsTruncated;
+                keyMarker = truncated ? page.NextKeyMarker : null;
+                uploadIdMarker = truncated ? page.NextUploadIdMarker : null;
+                progress = progress with { Range = truncated ? range : range + 1, KeyMarker = keyMarker, UploadIdMarker = uploadIdMarker, Counters = counters };
+                Save(progress, force: false);
+            }
+            while (truncated);
+        }
+
+        return progress;
+    }
+
+    private void Log(BucketInfo bucket, string operation, ObjectVersion version, string? versionId) =>
+        records.Write(bucket.OwnerCanonicalId, bucket.Name, operation, version.Key, version.IsDeleteMarker ? null : version.Size, versionId);
+
+    private void Save(LifecycleProgress progress, bool force)
+    {
+        var now = time.GetTimestamp();
+        if (force || _options.ProgressSaveInterval <= TimeSpan.Zero || time.GetElapsedTime(_lastSave, now) >= _options.ProgressSaveInterval)
+        {
+            progressFile.Save(progress);
+            _lastSave = now;
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Lifecycle run for {Date} starting (resumed: {Resumed}, at bucket {Bucket})")]
+    private static partial void LogRunStarting(ILogger logger, DateOnly date, bool resumed, string? bucket);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Lifecycle run for {Date} completed: {Visited} versions visited, {Expired} expired, {Markers} delete markers, {Transitioned} transitioned, {Noncurrent} noncurrent expired, {MarkersRemoved} markers removed, {Aborted} uploads aborted")]
+    private static partial void LogRunCompleted(ILogger logger, DateOnly date, long visited, long expired, long markers, long transitioned, long noncurrent, long markersRemoved, long aborted);
+}
