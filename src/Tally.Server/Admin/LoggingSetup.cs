@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Tally.AccessLogs.Configuration;
 using Tally.Core.Errors;
 using Tally.Core.Naming;
+using Tally.Security.Policies;
 using Tally.Storage;
 using Tally.Storage.Model;
 
@@ -11,8 +13,10 @@ namespace Tally.Server.Admin;
 /// owner, same region), delivery allowed, logging enabled through the same guard rails as
 /// PutBucketLogging.
 /// </summary>
-public sealed class LoggingSetup(IObjectStore store, LoggingRegistry registry, LoggingGuardRails guardRails, TimeProvider time)
+public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settings, LoggingRegistry registry, LoggingGuardRails guardRails, TimeProvider time)
 {
+    private const string PolicyKind = "policy";
+
     public async Task<LoggingSetupResult> EnableAsync(LoggingSetupRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -35,8 +39,50 @@ public sealed class LoggingSetup(IObjectStore store, LoggingRegistry registry, L
             prefix,
             null,
             request.Partitioned ? new TargetObjectKeyFormat(true, PartitionDateSource.EventTime) : null);
+        await AllowDeliveryAsync(source, target, prefix, ct);
         await registry.SetAsync(source, configuration, (candidate, token) => guardRails.ValidateAsync(source, candidate, token), ct);
-        return new LoggingSetupResult(source.Name, target.Name, prefix, request.Partitioned, created, PolicyWritten: false);
+        return new LoggingSetupResult(source.Name, target.Name, prefix, request.Partitioned, created, PolicyWritten: true);
+    }
+
+    /// <summary>
+    /// Adds (or replaces) the least-privilege statement of spec §5.1 in the target's bucket policy:
+    /// the logging service principal may s3:PutObject under the prefix, only for this source bucket
+    /// and account. Other statements are kept.
+    /// </summary>
+    private async Task AllowDeliveryAsync(BucketInfo source, BucketInfo target, string prefix, CancellationToken ct)
+    {
+        var sid = "S3ServerAccessLogs" + new string([.. source.Name.Where(char.IsAsciiLetterOrDigit)]);
+        var statement = new JsonObject
+        {
+            ["Sid"] = sid,
+            ["Effect"] = "Allow",
+            ["Principal"] = new JsonObject { ["Service"] = "logging.s3.amazonaws.com" },
+            ["Action"] = "s3:PutObject",
+            ["Resource"] = $"arn:aws:s3:::{target.Name}/{prefix}*",
+            ["Condition"] = new JsonObject
+            {
+                ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = $"arn:aws:s3:::{source.Name}" },
+                ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = source.OwnerAccountId },
+            },
+        };
+        var existing = await settings.GetAsync(target.Name, PolicyKind, ct);
+        var policy = existing is null ? new JsonObject { ["Version"] = "2012-10-17" } : JsonNode.Parse(existing)!.AsObject();
+        var statements = policy["Statement"] switch
+        {
+            JsonArray array => array,
+            JsonObject single => new JsonArray(single.DeepClone()),
+            _ => [],
+        };
+        foreach (var old in statements.Where(s => s?["Sid"]?.GetValue<string>() == sid).ToList())
+        {
+            statements.Remove(old);
+        }
+
+        statements.Add(statement);
+        policy["Statement"] = statements.DeepClone();
+        var json = policy.ToJsonString();
+        PolicyDocument.ParseBucketPolicy(json, target.Name);
+        await settings.PutAsync(target.Name, PolicyKind, json, ct);
     }
 }
 

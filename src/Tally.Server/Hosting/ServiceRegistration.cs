@@ -5,6 +5,7 @@ using Tally.AccessLogs.Delivery;
 using Tally.Security.Credentials;
 using Tally.Server.Admin;
 using Tally.Server.Background;
+using Tally.Server.Operations.Logging;
 using Tally.Server.Pipeline;
 using Tally.Storage.Disk;
 
@@ -35,7 +36,7 @@ public static class ServiceRegistration
         var registry = new LoggingRegistry(store, store);
         registry.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         services.AddSingleton(registry);
-        services.AddSingleton<ILogDeliveryAuthorizer, SameOwnerDeliveryAuthorizer>();
+        services.AddSingleton<ILogDeliveryAuthorizer>(new PolicyLogDeliveryAuthorizer(store, time));
         services.AddSingleton(provider => LogSpool.Open(
             new SpoolOptions
             {
@@ -58,7 +59,7 @@ public static class ServiceRegistration
             provider.GetRequiredService<ILogDeliveryAuthorizer>(),
             time,
             provider.GetRequiredService<ILogger<LogDeliveryWorker>>()));
-        services.AddSingleton(provider => new LoggingSetup(store, registry, provider.GetRequiredService<LoggingGuardRails>(), time));
+        services.AddSingleton(provider => new LoggingSetup(store, store, registry, provider.GetRequiredService<LoggingGuardRails>(), time));
         services.AddSingleton(new CompletionBarrier(time));
         services.AddSingleton(AdminToken.LoadOrCreate(options.DataDir));
         services.AddHostedService<LogDeliveryService>();
