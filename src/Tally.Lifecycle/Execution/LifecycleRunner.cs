@@ -245,49 +245,49 @@ public sealed partial class LifecycleRunner(
         switch (action.Kind)
         {
             case LifecycleActionKind.Expire or LifecycleActionKind.CreateDeleteMarker:
-            {
-                var deletion = await lifecycle.ExpireCurrentVersionAsync(version, ct).ConfigureAwait(false);
-                if (deletion is null)
                 {
-                    return counters with { Skipped = counters.Skipped + 1 };
-                }
+                    var deletion = await lifecycle.ExpireCurrentVersionAsync(version, ct).ConfigureAwait(false);
+                    if (deletion is null)
+                    {
+                        return counters with { Skipped = counters.Skipped + 1 };
+                    }
 
-                if (deletion.MarkerCreated)
-                {
-                    Log(bucket, "S3.CREATE.DELETEMARKER", version, LoggedVersion(deletion.VersionId));
-                    return counters with { DeleteMarkersCreated = counters.DeleteMarkersCreated + 1 };
-                }
+                    if (deletion.MarkerCreated)
+                    {
+                        Log(bucket, "S3.CREATE.DELETEMARKER", version, LoggedVersion(deletion.VersionId));
+                        return counters with { DeleteMarkersCreated = counters.DeleteMarkersCreated + 1 };
+                    }
 
-                Log(bucket, "S3.EXPIRE.OBJECT", version, LoggedVersion(version.VersionId));
-                return counters with { Expired = counters.Expired + 1 };
-            }
+                    Log(bucket, "S3.EXPIRE.OBJECT", version, LoggedVersion(version.VersionId));
+                    return counters with { Expired = counters.Expired + 1 };
+                }
 
             case LifecycleActionKind.Transition or LifecycleActionKind.TransitionNoncurrentVersion:
-            {
-                var moved = await lifecycle.TransitionVersionAsync(version, action.StorageClass!, ct).ConfigureAwait(false);
-                if (moved is null)
                 {
-                    return counters with { Skipped = counters.Skipped + 1 };
-                }
+                    var moved = await lifecycle.TransitionVersionAsync(version, action.StorageClass!, ct).ConfigureAwait(false);
+                    if (moved is null)
+                    {
+                        return counters with { Skipped = counters.Skipped + 1 };
+                    }
 
-                Log(bucket, action.LogOperation, version, LoggedVersion(version.VersionId));
-                return counters with { Transitioned = counters.Transitioned + 1 };
-            }
+                    Log(bucket, action.LogOperation, version, LoggedVersion(version.VersionId));
+                    return counters with { Transitioned = counters.Transitioned + 1 };
+                }
 
             case LifecycleActionKind.ExpireNoncurrentVersion or LifecycleActionKind.RemoveExpiredDeleteMarker:
-            {
-                var marker = action.Kind == LifecycleActionKind.RemoveExpiredDeleteMarker;
-                var removed = await lifecycle.ExpireVersionAsync(version, onlyIfSoleVersion: marker, ct).ConfigureAwait(false);
-                if (removed is null)
                 {
-                    return counters with { Skipped = counters.Skipped + 1 };
-                }
+                    var marker = action.Kind == LifecycleActionKind.RemoveExpiredDeleteMarker;
+                    var removed = await lifecycle.ExpireVersionAsync(version, onlyIfSoleVersion: marker, ct).ConfigureAwait(false);
+                    if (removed is null)
+                    {
+                        return counters with { Skipped = counters.Skipped + 1 };
+                    }
 
-                Log(bucket, "S3.EXPIRE.OBJECT", version, version.VersionId);
-                return marker
-                    ? counters with { DeleteMarkersRemoved = counters.DeleteMarkersRemoved + 1 }
-                    : counters with { NoncurrentExpired = counters.NoncurrentExpired + 1 };
-            }
+                    Log(bucket, "S3.EXPIRE.OBJECT", version, version.VersionId);
+                    return marker
+                        ? counters with { DeleteMarkersRemoved = counters.DeleteMarkersRemoved + 1 }
+                        : counters with { NoncurrentExpired = counters.NoncurrentExpired + 1 };
+                }
 
             default:
                 throw new InvalidOperationException("Not an object action: " + action.Kind);
