@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Tally.Core.Errors;
 using Tally.S3.Operations;
+using Tally.Server.Operations.Access;
 using Tally.Server.Operations.Buckets;
 using Tally.Server.Operations.Logging;
 using Tally.Server.Operations.Multipart;
@@ -43,6 +44,20 @@ public static class S3Handlers
             [S3Operations.AbortMultipartUpload] = AbortMultipartUpload.HandleAsync,
             [S3Operations.ListParts] = ListParts.HandleAsync,
             [S3Operations.ListMultipartUploads] = ListMultipartUploads.HandleAsync,
+            [S3Operations.PutBucketPolicy] = PutBucketPolicy.HandleAsync,
+            [S3Operations.GetBucketPolicy] = GetBucketPolicy.HandleAsync,
+            [S3Operations.DeleteBucketPolicy] = DeleteBucketPolicy.HandleAsync,
+            [S3Operations.GetBucketPolicyStatus] = GetBucketPolicyStatus.HandleAsync,
+            [S3Operations.GetBucketAcl] = GetBucketAcl.HandleAsync,
+            [S3Operations.PutBucketAcl] = PutBucketAcl.HandleAsync,
+            [S3Operations.GetObjectAcl] = GetObjectAcl.HandleAsync,
+            [S3Operations.PutObjectAcl] = PutObjectAcl.HandleAsync,
+            [S3Operations.GetBucketOwnershipControls] = GetBucketOwnershipControls.HandleAsync,
+            [S3Operations.PutBucketOwnershipControls] = PutBucketOwnershipControls.HandleAsync,
+            [S3Operations.DeleteBucketOwnershipControls] = DeleteBucketOwnershipControls.HandleAsync,
+            [S3Operations.GetPublicAccessBlock] = GetPublicAccessBlock.HandleAsync,
+            [S3Operations.PutPublicAccessBlock] = PutPublicAccessBlock.HandleAsync,
+            [S3Operations.DeletePublicAccessBlock] = DeletePublicAccessBlock.HandleAsync,
             [S3Operations.ListObjectVersions] = ListObjectVersions.HandleAsync,
             [S3Operations.GetBucketVersioning] = GetBucketVersioning.HandleAsync,
             [S3Operations.PutBucketVersioning] = PutBucketVersioning.HandleAsync,

@@ -6,6 +6,7 @@ using Tally.Core.Naming;
 using Tally.S3.Operations;
 using Tally.Server.Hosting;
 using Tally.Server.Operations;
+using Tally.Server.Operations.Access;
 
 namespace Tally.Server.Pipeline;
 
@@ -15,6 +16,8 @@ namespace Tally.Server.Pipeline;
 /// </summary>
 public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenticator authenticator, ILogger<S3Dispatcher> logger)
 {
+    private readonly RequestAuthorization _authorization = new(services, logger);
+
     public async Task HandleAsync(HttpContext http)
     {
         var capture = http.Features.GetRequiredFeature<AccessLogCapture>();
@@ -55,7 +58,7 @@ public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenti
                 Identity = authentication.Identity,
                 BucketInfo = bucketInfo,
             };
-            Authorize(context);
+            await AuthorizeAsync(context);
             if (address.Key is not null)
             {
                 ObjectKey.Validate(address.Key);
@@ -106,37 +109,11 @@ public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenti
     }
 
     /// <summary>
-    /// Who may do what. Until bucket policies and ACLs exist (issue #4), the rule is AWS's default
-    /// for private buckets: a bucket's owning account may do everything to it, nobody else anything.
+    /// Who may do what (issue #4): the bucket must exist with the expected owner, and the
+    /// operation's IAM action must be allowed by identity policy, bucket policy or ACL as AWS
+    /// evaluates them (<see cref="RequestAuthorization"/>, <see cref="Security.Authorizer"/>).
     /// </summary>
-    private static void Authorize(S3RequestContext context)
-    {
-        var op = context.Operation;
-        var identity = context.Identity;
-        if (op.Target != S3Target.Service && op != S3Operations.CreateBucket)
-        {
-            if (context.BucketInfo is null)
-            {
-                throw S3Exception.With(S3Errors.NoSuchBucket, null, ("BucketName", context.BucketName));
-            }
-
-            var expectedOwner = context.Header("x-amz-expected-bucket-owner");
-            if (expectedOwner is not null && !string.Equals(expectedOwner, context.BucketInfo.OwnerAccountId, StringComparison.Ordinal))
-            {
-                throw new S3Exception(S3Errors.AccessDenied);
-            }
-        }
-
-        if (identity is null)
-        {
-            throw new S3Exception(S3Errors.AccessDenied);
-        }
-
-        if (context.BucketInfo is not null && !string.Equals(context.BucketInfo.OwnerAccountId, identity.AccountId, StringComparison.Ordinal))
-        {
-            throw new S3Exception(S3Errors.AccessDenied);
-        }
-    }
+    private Task AuthorizeAsync(S3RequestContext context) => _authorization.AuthorizeAsync(context);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Request {RequestId} failed with {Code}: {Reason}")]
     private static partial void LogS3Error(ILogger logger, string requestId, string code, string reason);

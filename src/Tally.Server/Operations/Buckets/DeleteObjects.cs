@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Tally.Core.Errors;
 using Tally.Core.Naming;
 using Tally.S3.Xml;
+using Tally.Server.Operations.Access;
 using Tally.Server.Pipeline;
 using Tally.Storage.Model;
 
@@ -34,6 +35,9 @@ public static class DeleteObjects
             try
             {
                 ObjectKey.Validate(key);
+
+                // Each key is authorised on its own; a denied key is an Error entry, the others proceed.
+                await RequestAuthorization.For(context).RequireAsync(context, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", context.Bucket, key, versionId);
                 var deletion = await context.Store.DeleteObjectAsync(
                     context.BucketName,
                     key,

@@ -1,5 +1,6 @@
 using Tally.Core.Errors;
 using Tally.S3.Headers;
+using Tally.Server.Operations.Access;
 using Tally.Server.Pipeline;
 using Tally.Storage.Model;
 
@@ -50,11 +51,9 @@ public sealed record CopySource(string Bucket, string Key, string? VersionId)
     {
         var bucket = await context.Store.GetBucketAsync(Bucket, context.Aborted)
             ?? throw S3Exception.With(S3Errors.NoSuchBucket, null, ("BucketName", Bucket));
-        if (bucket.OwnerAccountId != context.Caller.AccountId)
-        {
-            // Until bucket policies exist (#4): only the source bucket's account may read it.
-            throw new S3Exception(S3Errors.AccessDenied);
-        }
+        // The source is read as a GetObject of it: both the source read and the destination write must be allowed.
+        RequestAuthorization.RequireExpectedSourceOwner(context, bucket);
+        await RequestAuthorization.For(context).RequireAsync(context, VersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", bucket, Key, VersionId);
 
         ObjectRead read;
         try
