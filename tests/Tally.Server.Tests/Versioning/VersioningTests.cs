@@ -254,6 +254,45 @@ public sealed class VersioningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_part_copy_from_a_version_copies_that_version()
+    {
+        await SetVersioningAsync(VersionStatus.Enabled);
+        var v1 = await PutTextAsync("src", "first");
+        _ = await PutTextAsync("src", "second");
+        var init = await _s3.InitiateMultipartUploadAsync(Bucket, "joined");
+
+        var part = await _s3.CopyPartAsync(new CopyPartRequest
+        {
+            SourceBucket = Bucket,
+            SourceKey = "src",
+            SourceVersionId = v1,
+            DestinationBucket = Bucket,
+            DestinationKey = "joined",
+            UploadId = init.UploadId,
+            PartNumber = 1,
+        });
+        _ = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "joined", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+
+        Assert.Equal(v1, part.CopySourceVersionId);
+        Assert.Equal("first", await GetTextAsync("joined"));
+    }
+
+    [Fact]
+    public async Task Version_listing_with_url_encoding_round_trips_awkward_keys()
+    {
+        await SetVersioningAsync(VersionStatus.Enabled);
+        var v1 = await PutTextAsync("a b+c&d", "1");
+
+        var listed = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Encoding = EncodingType.Url });
+
+        // The SDK hands encoded keys through as they came (as ListObjectsV2 in ListingTests).
+        var version = Assert.Single(listed.Versions);
+        Assert.Equal("a%20b%2Bc%26d", version.Key);
+        Assert.Equal("a b+c&d", Uri.UnescapeDataString(version.Key));
+        Assert.Equal(v1, version.VersionId);
+    }
+
+    [Fact]
     public async Task Delete_objects_reports_markers_and_removes_versions_by_id()
     {
         await SetVersioningAsync(VersionStatus.Enabled);

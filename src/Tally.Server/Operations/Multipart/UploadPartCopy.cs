@@ -35,6 +35,7 @@ public static class UploadPartCopy
         await using var window = new ByteRangeStream(read.Content, range.Offset, range.Length);
         var part = await context.Store.UploadPartAsync(context.BucketName, context.Key, uploadId, partNumber, window, new PartWrite(), context.Aborted);
         context.Capture.ObjectSize = part.Size;
+        ObjectVersions.AnnounceCopySource(context, source, read.Info);
         await S3Responses.WriteXmlAsync(context, new XElement(S3Xml.N("CopyPartResult"),
             new XElement(S3Xml.N("ETag"), part.ETag),
             new XElement(S3Xml.N("LastModified"), S3Xml.Timestamp(part.LastModified))));

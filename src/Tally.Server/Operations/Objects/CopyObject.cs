@@ -2,7 +2,6 @@ using System.Xml.Linq;
 using Tally.Core.Errors;
 using Tally.S3.Xml;
 using Tally.Server.Pipeline;
-using Tally.Storage.Model;
 
 namespace Tally.Server.Operations.Objects;
 
@@ -39,11 +38,7 @@ public static class CopyObject
         };
         var copied = await context.Store.PutObjectAsync(context.BucketName, context.Key, read.Content, write, context.Aborted);
         context.Capture.ObjectSize = copied.Size;
-        if (source.VersionId is not null || info.VersionId != ObjectVersion.NullId)
-        {
-            context.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
-        }
-
+        ObjectVersions.AnnounceCopySource(context, source, info);
         ObjectVersions.AnnounceCreated(context, copied.VersionId);
         await S3Responses.WriteXmlAsync(context, new XElement(S3Xml.N("CopyObjectResult"),
             new XElement(S3Xml.N("LastModified"), S3Xml.Timestamp(copied.LastModified)),

@@ -60,6 +60,17 @@ public static class ObjectVersions
         }
     }
 
+    /// <summary>x-amz-copy-source-version-id of CopyObject and UploadPartCopy: the source version copied, when it was named or is not the null version.</summary>
+    public static void AnnounceCopySource(S3RequestContext context, CopySource source, ObjectInfo copied)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(copied);
+        if (source.VersionId is not null || copied.VersionId != ObjectVersion.NullId)
+        {
+            context.Response.Headers["x-amz-copy-source-version-id"] = copied.VersionId;
+        }
+    }
+
     /// <summary>
     /// Runs a read of an object version. When it fails because the addressed version is a
     /// delete marker, the error carries what AWS sends with it: x-amz-delete-marker: true and the
