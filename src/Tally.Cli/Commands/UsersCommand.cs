@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Tally.Core.Errors;
 using Tally.Security.Credentials;
+using Tally.Security.Policies;
 
 namespace Tally.Cli.Commands;
 
@@ -20,15 +22,45 @@ internal static class UsersCommand
         var data = CommonOptions.Data();
         var name = new Argument<string>("NAME") { Description = "User name" };
         var newAccount = new Option<bool>("--new-account") { Description = "Create a new account whose root user this is" };
+        var policy = new Option<string?>("--policy")
+        {
+            Description = "The user's identity policy: readonly (s3:Get*, s3:List*), readwrite (s3:*), or a JSON policy file. "
+                + "Without it the user may do only what bucket policies and ACLs grant it by name.",
+        };
         var json = new Option<bool>("--json") { Description = "Print as JSON" };
-        var command = new Command("create", "Create a user and print its keys") { name, data, newAccount, json };
+        var command = new Command("create", "Create a user and print its keys") { name, data, newAccount, policy, json };
         command.SetAction(async (result, ct) =>
         {
+            string? policyJson = null;
+            if (result.GetValue(policy) is { } policyArgument)
+            {
+                if (result.GetValue(newAccount))
+                {
+                    await Console.Error.WriteLineAsync("error: --policy is for users; a new account's root user may do everything on its own buckets");
+                    return 2;
+                }
+
+                try
+                {
+                    policyJson = IdentityPolicies.Resolve(policyArgument, File.ReadAllText);
+                }
+                catch (S3Exception e)
+                {
+                    await Console.Error.WriteLineAsync($"error: {policyArgument}: {e.Error.Code}: {e.Message}");
+                    return 2;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"error: cannot read the policy file {policyArgument}: {e.Message}");
+                    return 2;
+                }
+            }
+
             var store = CredentialStore.Open(result.GetRequiredValue(data));
             UserCredential user;
             try
             {
-                user = await store.CreateUserAsync(result.GetRequiredValue(name), result.GetValue(newAccount), null, ct);
+                user = await store.CreateUserAsync(result.GetRequiredValue(name), result.GetValue(newAccount), policyJson, ct);
             }
             catch (ArgumentException e)
             {
