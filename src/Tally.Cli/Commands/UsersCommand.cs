@@ -9,6 +9,9 @@ namespace Tally.Cli.Commands;
 /// <summary>`tally users create|list`: IAM-style users and accounts. Works while the server runs (shared SQLite).</summary>
 internal static class UsersCommand
 {
+    // Secrets contain '+' and '/': write them as they are, not as \u002B escapes, for scripts.
+    private static readonly JsonSerializerOptions ScriptJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
         var command = new Command("users", "Manage accounts and users");
@@ -78,7 +81,7 @@ internal static class UsersCommand
                 user.SecretAccessKey,
             };
             Console.WriteLine(result.GetValue(json)
-                ? JsonSerializer.Serialize(view)
+                ? JsonSerializer.Serialize(view, ScriptJson)
                 : $"user {view.UserName}\naccount {view.AccountId}\narn {view.Arn}\ncanonical id {view.CanonicalUserId}\naccess key {view.AccessKeyId}\nsecret key {view.SecretAccessKey}");
             return 0;
         });
