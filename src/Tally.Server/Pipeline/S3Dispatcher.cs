@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Tally.Core.Errors;
 using Tally.Core.Naming;
 using Tally.S3.Operations;
+using Tally.Security.SigV4;
 using Tally.Server.Hosting;
 using Tally.Server.Operations;
 using Tally.Server.Operations.Access;
@@ -37,7 +38,20 @@ public sealed partial class S3Dispatcher(TallyServices services, RequestAuthenti
                 http.Request.Headers.ContainsKey);
             capture.Operation = operation;
 
-            var authentication = await authenticator.AuthenticateAsync(http, address, http.RequestAborted);
+            AuthenticationResult authentication;
+            try
+            {
+                authentication = await authenticator.AuthenticateAsync(http, address, http.RequestAborted);
+            }
+            catch (S3Exception rejected)
+            {
+                var presented = await authenticator.DescribeRejectedAsync(http, rejected, http.RequestAborted);
+                capture.Requester = presented.Identity?.Requester;
+                capture.SignatureVersion = presented.SignatureVersion;
+                capture.AuthenticationType = presented.AuthType;
+                throw;
+            }
+
             capture.Requester = authentication.Identity?.Requester;
             capture.SignatureVersion = authentication.SignatureVersion;
             capture.AuthenticationType = authentication.AuthType;

@@ -120,6 +120,23 @@ public sealed class AccessLogCaptureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bad_signature_is_logged_with_the_access_keys_owner_and_the_scheme_presented()
+    {
+        // spec §8: a SignatureDoesNotMatch is logged with the requester the access key names.
+        using var forger = _server.Client(TallyServer.RootAccessKey, "not/the/right/secret/000000000000000000");
+        var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => forger.GetObjectAsync(Source, "anything"));
+        Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
+
+        var lines = await LogHarness.FlushAndReadAsync(_server, _s3, Target, Prefix);
+        var line = LogHarness.Single(lines, error.RequestId, "REST.GET.OBJECT");
+        Assert.Equal(_owner, line.F(AccessLogField.Requester));
+        Assert.Equal("403", line.F(AccessLogField.HttpStatus));
+        Assert.Equal("SignatureDoesNotMatch", line.F(AccessLogField.ErrorCode));
+        Assert.Equal("SigV4", line.F(AccessLogField.SignatureVersion));
+        Assert.Equal("AuthHeader", line.F(AccessLogField.AuthenticationType));
+    }
+
+    [Fact]
     public async Task Request_by_another_account_is_logged_as_AccessDenied_with_its_arn()
     {
         var stranger = await LogHarness.CreateUserAsync(_server, "stranger", newAccount: true);
