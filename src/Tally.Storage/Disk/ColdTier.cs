@@ -102,15 +102,21 @@ internal sealed class ColdTier
         }
     }
 
-    /// <summary>Compresses <paramref name="source"/> into the tmp file of <paramref name="fileId"/>, fsynced; returns the compressed size.</summary>
-    public long Compress(string source, string fileId)
+    /// <summary>
+    /// Compresses <paramref name="source"/> (or, for an object stored inline in the catalog,
+    /// <paramref name="inlineBytes"/>) into the tmp file of <paramref name="fileId"/>, fsynced;
+    /// returns the compressed size.
+    /// </summary>
+    public long Compress(string source, string fileId, byte[]? inlineBytes = null)
     {
         var tmp = TmpFile(fileId);
         try
         {
             using (var output = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
             {
-                using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.SequentialScan))
+                using (Stream input = inlineBytes is not null
+                    ? new MemoryStream(inlineBytes, writable: false)
+                    : new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.SequentialScan))
                 using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
                 {
                     input.CopyTo(brotli, BufferSize);

@@ -70,13 +70,13 @@ public sealed partial class DiskObjectStore : ILifecycleStore
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentException.ThrowIfNullOrEmpty(storageClass);
         ct.ThrowIfCancellationRequested();
-        var (row, alreadyCold) = _catalog.Read(db =>
+        var (row, alreadyCold, inline) = _catalog.Read(db =>
         {
             RequireBucket(db, expected.Bucket);
             var found = SelectVersion(db, expected.Bucket, expected.Key, expected.VersionId);
             return found is { DataFile: { } file } && Unchanged(found.Version, expected)
-                ? (found, db.Scalar("SELECT 1 FROM cold_data WHERE data_file = $p0", file) is not null)
-                : (null, false);
+                ? (found, db.Scalar("SELECT 1 FROM cold_data WHERE data_file = $p0", file) is not null, db.Scalar(SelectInlineSql, file) as byte[])
+                : (null, false, null);
         });
         if (row is null)
         {
@@ -94,7 +94,8 @@ public sealed partial class DiskObjectStore : ILifecycleStore
                 (storedSize, coldPath) = await Task.Run(
                     () =>
                     {
-                        var size = _cold.Compress(_paths.ObjectFile(fileId), fileId);
+                        // Inline bytes (DiskObjectStore.InlineThreshold) move to a cold file like any other.
+                        var size = _cold.Compress(_paths.ObjectFile(fileId), fileId, inline);
                         return (size, _cold.Publish(fileId));
                     },
                     ct).ConfigureAwait(false);
@@ -121,15 +122,17 @@ public sealed partial class DiskObjectStore : ILifecycleStore
                 if (coldPath is not null)
                 {
                     _ = w.Db.Execute("INSERT OR REPLACE INTO cold_data(data_file, path, stored_size) VALUES($p0, $p1, $p2)", fileId, coldPath, storedSize);
-
-                    // The hot copy goes once the move is durable; pending_deletes repairs a crash in between.
-                    _ = w.Db.Execute("INSERT OR IGNORE INTO pending_deletes(data_file) VALUES($p0)", fileId);
-                    var hot = _paths.ObjectFile(fileId);
-                    w.OnCommitted(() =>
+                    if (w.Db.Execute("DELETE FROM inline_data WHERE data_file = $p0", fileId) == 0)
                     {
-                        DurableFiles.TryDelete(hot);
-                        _catalog.DataFileDeleted(fileId);
-                    });
+                        // The hot copy goes once the move is durable; pending_deletes repairs a crash in between.
+                        _ = w.Db.Execute("INSERT OR IGNORE INTO pending_deletes(data_file) VALUES($p0)", fileId);
+                        var hot = _paths.ObjectFile(fileId);
+                        w.OnCommitted(() =>
+                        {
+                            DurableFiles.TryDelete(hot);
+                            _catalog.DataFileDeleted(fileId);
+                        });
+                    }
                 }
 
                 _ = w.Db.Execute("UPDATE objects SET storage_class = $p3 WHERE bucket = $p0 AND key = $p1 AND seq = $p2", expected.Bucket, expected.Key, current.Seq, storageClass);

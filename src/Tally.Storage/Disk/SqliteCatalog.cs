@@ -17,12 +17,17 @@ internal sealed class SqliteCatalog : IDisposable
     internal const int MaxBatch = 512;
 
     /// <summary>The catalog format this code writes; older catalogs are migrated on open (<see cref="Migrate"/>).</summary>
-    internal const int SchemaVersion = 2;
+    internal const int SchemaVersion = 3;
 
     /// <summary>
     /// objects holds every version of every key: the row with the highest seq of a key is its
     /// latest version (latest = 1, kept for the partial index that ListObjects scans), delete
     /// markers have marker = 1 and no data file, and version_id is 'null' for the null version.
+    /// A small object's bytes live in inline_data under its data file id instead of in a file
+    /// (format 3; a rowid table, as SQLite advises for rows this large, so objects rows stay
+    /// small for scans): they become durable in the same WAL commit as their row. Format 2 → 3
+    /// only adds that table; the number changes so that an older Tally refuses the catalog
+    /// rather than failing to find the files of inline objects.
     /// seq orders the versions of one key only (newest = highest) and is stored descending so
     /// that a key-ordered scan returns each key's versions newest first without sorting.
     /// </summary>
@@ -81,7 +86,10 @@ internal sealed class SqliteCatalog : IDisposable
             PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS pending_deletes(
             data_file TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
-        PRAGMA user_version = 2;
+        CREATE TABLE IF NOT EXISTS inline_data(
+            data_file TEXT NOT NULL PRIMARY KEY,
+            bytes BLOB NOT NULL);
+        PRAGMA user_version = 3;
         """;
 
     /// <summary>

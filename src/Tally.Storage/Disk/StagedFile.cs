@@ -39,11 +39,12 @@ internal sealed class StagedFile
     public static string NewFileId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>
-    /// Reads <paramref name="body"/> to its end into a new tmp file while computing its MD5. If
+    /// Writes <paramref name="prefix"/> (bytes the caller already read from the body) and then
+    /// <paramref name="body"/> to its end into a new tmp file while computing its MD5. If
     /// reading throws, the tmp file is removed and the exception propagates. The file is not yet
     /// durable: <see cref="PublishAsObject"/> / <see cref="PublishAsPart"/> fsync it.
     /// </summary>
-    public static async Task<StagedFile> ReceiveAsync(DataPaths paths, Stream body, CancellationToken ct)
+    public static async Task<StagedFile> ReceiveAsync(DataPaths paths, ReadOnlyMemory<byte> prefix, Stream body, CancellationToken ct)
     {
         var fileId = NewFileId();
         var tmp = paths.TmpFile(fileId);
@@ -55,6 +56,13 @@ internal sealed class StagedFile
         var handle = File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         try
         {
+            if (!prefix.IsEmpty)
+            {
+                md5.AppendData(prefix.Span);
+                RandomAccess.Write(handle, prefix.Span, 0);
+                size = prefix.Length;
+            }
+
             int read;
             while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Tally.Storage.Disk;
 using Tally.Storage.Model;
@@ -58,7 +59,28 @@ public sealed class StoreFixture : IDisposable
         Store = DiskObjectStore.Open(DataDirectory, Time);
     }
 
-    public string[] DataFiles() => Directory.GetFiles(Path.Combine(DataDirectory, "objects"), "*", SearchOption.AllDirectories);
+    /// <summary>
+    /// Every stored object data: the files under objects/ and, for small objects kept inside the
+    /// catalog (DiskObjectStore.InlineThreshold), their data file ids in inline_data.
+    /// </summary>
+    public string[] DataFiles() => [.. Directory.GetFiles(Path.Combine(DataDirectory, "objects"), "*", SearchOption.AllDirectories), .. InlineDataIds()];
+
+    /// <summary>Data file ids of the objects stored inline, read from the committed catalog.</summary>
+    public string[] InlineDataIds()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "meta", "catalog.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data_file FROM inline_data ORDER BY data_file";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return [.. ids];
+    }
 
     public string[] TmpFiles() => Directory.GetFiles(Path.Combine(DataDirectory, "tmp"));
 
