@@ -161,15 +161,41 @@ public sealed class PolicyCondition
 
                 return false;
             case ConditionOperator.Bool:
-                return Values.Any(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
+                return AnyEqual(value, context, StringComparison.OrdinalIgnoreCase);
             case ConditionOperator.BinaryEquals:
-                return Values.Any(v => string.Equals(v, value, StringComparison.Ordinal));
+                return AnyEqual(value, context, StringComparison.Ordinal);
             case ConditionOperator.NumericEquals or ConditionOperator.NumericNotEquals or ConditionOperator.NumericLessThan
                 or ConditionOperator.NumericLessThanEquals or ConditionOperator.NumericGreaterThan or ConditionOperator.NumericGreaterThanEquals:
-                return TryNumber(value) is { } number && _numbers!.Any(n => Compare(number.CompareTo(n)));
+                if (TryNumber(value) is not { } number)
+                {
+                    return false;
+                }
+
+                foreach (var expected in _numbers!)
+                {
+                    if (Compare(number.CompareTo(expected)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case ConditionOperator.DateEquals or ConditionOperator.DateNotEquals or ConditionOperator.DateLessThan
                 or ConditionOperator.DateLessThanEquals or ConditionOperator.DateGreaterThan or ConditionOperator.DateGreaterThanEquals:
-                return TryDate(value) is { } date && _dates!.Any(d => Compare(date.CompareTo(d)));
+                if (TryDate(value) is not { } date)
+                {
+                    return false;
+                }
+
+                foreach (var expected in _dates!)
+                {
+                    if (Compare(date.CompareTo(expected)))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case ConditionOperator.IpAddress or ConditionOperator.NotIpAddress:
                 if (!IPAddress.TryParse(value, out var address))
                 {
@@ -181,10 +207,26 @@ public sealed class PolicyCondition
                     address = address.MapToIPv4();
                 }
 
-                return _networks!.Any(n => n.BaseAddress.AddressFamily == address.AddressFamily && n.Contains(address));
+                foreach (var network in _networks!)
+                {
+                    if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             case ConditionOperator.ArnEquals or ConditionOperator.ArnLike or ConditionOperator.ArnNotEquals or ConditionOperator.ArnNotLike:
                 var parts = SplitArn(value);
-                return _arnPatterns!.Any(p => ArnMatches(p, parts, context));
+                foreach (var pattern in _arnPatterns!)
+                {
+                    if (ArnMatches(pattern, parts, context))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             default:
                 return false;
         }
