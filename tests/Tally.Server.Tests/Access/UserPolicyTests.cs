@@ -1,7 +1,9 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Tally.Security.Policies;
+using Tally.Server.Hosting;
 
 namespace Tally.Server.Tests.Access;
 
@@ -114,6 +116,21 @@ public sealed class UserPolicyTests(TwoAccounts accounts) : IClassFixture<TwoAcc
         await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden, () => Owner.GetObjectAsync(bucket, "k"));
         Assert.Contains("LockOut", (await Owner.GetBucketPolicyAsync(bucket)).Policy, StringComparison.Ordinal);
         await Owner.DeleteBucketPolicyAsync(bucket);
+        using var response = await Owner.GetObjectAsync(bucket, "k");
+        Assert.Equal(HttpStatusCode.OK, response.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task A_stored_policy_that_no_longer_parses_denies_all_but_the_owner_root_who_can_replace_it()
+    {
+        const string bucket = "stored-garbage-policy";
+        await Owner.PutBucketAsync(bucket);
+        await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "v" });
+        var settings = accounts.Server.App.Services.GetRequiredService<TallyServices>().Settings;
+        await settings.PutAsync(bucket, "policy", "{\"Statement\": \"not a statement\"}", CancellationToken.None);
+
+        await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden, () => Owner.GetObjectAsync(bucket, "k"));
+        await Owner.PutBucketPolicyAsync(bucket, Policies.PublicRead(bucket));
         using var response = await Owner.GetObjectAsync(bucket, "k");
         Assert.Equal(HttpStatusCode.OK, response.HttpStatusCode);
     }

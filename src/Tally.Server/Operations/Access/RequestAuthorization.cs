@@ -202,7 +202,7 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
         var aclDocument = ownership == ObjectOwnership.BucketOwnerEnforced ? null : await settings.GetAsync(bucket, BucketAccess.AclKind, ct);
         var blockDocument = await settings.GetAsync(bucket, BucketAccess.PublicAccessBlockKind, ct);
         return new BucketAccess(
-            policyJson is null ? null : Cached(_bucketPolicies, policyJson, json => PolicyDocument.ParseBucketPolicy(json, bucket)),
+            policyJson is null ? null : StoredBucketPolicy(bucket, policyJson),
             aclDocument is null ? null : AccessControlList.Deserialize(aclDocument),
             ownership,
             ownershipDocument == BucketAccess.OwnershipRemovedDocument,
@@ -263,6 +263,26 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
             {
                 throw new S3Exception(S3Errors.InvalidBucketAclWithObjectOwnership);
             }
+        }
+    }
+
+    // Policies are validated before they are stored; one that no longer parses (written by an
+    // older Tally, or by hand) denies everyone but the owner's root user, who can still replace
+    // or delete it, rather than failing every request to the bucket.
+    private PolicyDocument StoredBucketPolicy(string bucket, string json)
+    {
+        try
+        {
+            return Cached(_bucketPolicies, bucket + "\n" + json, _ => PolicyDocument.ParseBucketPolicy(json, bucket));
+        }
+        catch (S3Exception error)
+        {
+            LogBadBucketPolicy(logger, bucket, error.Message);
+            var denyAll = $$"""
+                {"Version":"2012-10-17","Statement":[{"Sid":"InvalidStoredPolicy","Effect":"Deny","Principal":"*","Action":"s3:*",
+                 "Resource":["arn:aws:s3:::{{bucket}}","arn:aws:s3:::{{bucket}}/*"]}]}
+                """;
+            return PolicyDocument.ParseBucketPolicy(denyAll, bucket);
         }
     }
 
@@ -425,6 +445,9 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Debug, Message = "Request {RequestId} denied ({Action}): {Reason}")]
     private static partial void LogDenied(ILogger logger, string requestId, string action, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "The stored policy of bucket {Bucket} is invalid ({Reason}); everyone but the owner's root user is denied until it is replaced")]
+    private static partial void LogBadBucketPolicy(ILogger logger, string bucket, string reason);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "The stored identity policy of {Arn} is invalid ({Reason}); the user is denied everything until it is replaced")]
     private static partial void LogBadIdentityPolicy(ILogger logger, string arn, string reason);
