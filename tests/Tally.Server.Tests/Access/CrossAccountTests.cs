@@ -157,6 +157,25 @@ public sealed class CrossAccountTests(TwoAccounts accounts) : IClassFixture<TwoA
         await S3Assert.FailsWith("MethodNotAllowed", HttpStatusCode.MethodNotAllowed, () => Alternate.GetBucketPolicyAsync(bucket));
     }
 
+    [Fact]
+    public async Task A_request_naming_a_version_needs_the_version_action()
+    {
+        const string bucket = "cross-versions";
+        await Owner.PutBucketAsync(bucket);
+        await Owner.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        var first = await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "one" });
+        await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "two" });
+        await Owner.PutBucketPolicyAsync(bucket, Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject"));
+
+        Assert.Equal("two", await ReadAsync(Alternate, bucket, "k"));
+        await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden,
+            () => Alternate.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", VersionId = first.VersionId }));
+
+        await Owner.PutBucketPolicyAsync(bucket, Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject", "s3:GetObjectVersion"));
+        using var old = await Alternate.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", VersionId = first.VersionId });
+        Assert.Equal(first.VersionId, old.VersionId);
+    }
+
     private static async Task<string> ReadAsync(AmazonS3Client client, string bucket, string key)
     {
         using var response = await client.GetObjectAsync(bucket, key);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,18 @@ namespace Tally.Server.Operations.Access;
 public sealed partial class RequestAuthorization(TallyServices services, ILogger logger)
 {
     private const int MaxCachedPolicies = 10_000;
+
+    // A request naming a version is authorised as S3 does, by the *Version action.
+    private static readonly FrozenDictionary<string, string> VersionActions = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["s3:GetObject"] = "s3:GetObjectVersion",
+        ["s3:DeleteObject"] = "s3:DeleteObjectVersion",
+        ["s3:GetObjectAcl"] = "s3:GetObjectVersionAcl",
+        ["s3:PutObjectAcl"] = "s3:PutObjectVersionAcl",
+        ["s3:GetObjectTagging"] = "s3:GetObjectVersionTagging",
+        ["s3:PutObjectTagging"] = "s3:PutObjectVersionTagging",
+        ["s3:DeleteObjectTagging"] = "s3:DeleteObjectVersionTagging",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, PolicyDocument> _bucketPolicies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PolicyDocument> _identityPolicies = new(StringComparer.Ordinal);
@@ -70,10 +83,12 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
         }
 
         var bucket = context.Bucket;
-        var decision = await DecideAsync(context, op.IamAction, bucket, context.Address.Key, context.Query("versionId"));
+        var versionId = context.Query("versionId");
+        var action = versionId is not null && context.Address.Key is not null && VersionActions.TryGetValue(op.IamAction, out var versioned) ? versioned : op.IamAction;
+        var decision = await DecideAsync(context, action, bucket, context.Address.Key, versionId);
         if (!decision.IsAllowed)
         {
-            throw Denied(context, op.IamAction, decision);
+            throw Denied(context, action, decision);
         }
 
         context.Capture.AclRequired = decision.AclRequired;
