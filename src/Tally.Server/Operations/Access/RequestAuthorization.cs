@@ -28,6 +28,9 @@ namespace Tally.Server.Operations.Access;
 /// </summary>
 public sealed partial class RequestAuthorization(TallyServices services, ILogger logger)
 {
+    /// <summary>The canonical user id S3 records for anonymous requesters (owner of objects they write).</summary>
+    public const string AnonymousCanonicalId = "65a011a29cdf8ec533ec3d1ccaae921c";
+
     private const int MaxCachedPolicies = 10_000;
 
     // A request naming a version is authorised as S3 does, by the *Version action.
@@ -249,6 +252,49 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
         {
             // Tally's accounts have no e-mail addresses, so no address resolves (S3's answer for an unknown one).
             throw new S3Exception(S3Errors.UnresolvableGrantByEmailAddress);
+        }
+    }
+
+    /// <summary>
+    /// Who owns an object this request writes (Object Ownership, about-object-ownership.html):
+    /// the bucket owner when ACLs are disabled, or under BucketOwnerPreferred when the write says
+    /// bucket-owner-full-control; otherwise the writer (an anonymous writer is AWS's anonymous
+    /// canonical user). For PutObject, CopyObject and CreateMultipartUpload handlers.
+    /// </summary>
+    public async Task<string> NewObjectOwnerAsync(S3RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var bucket = context.Bucket;
+        var access = await LoadAsync(context, bucket.Name);
+        var bucketOwnerFullControl = context.Header("x-amz-acl") == CannedAcl.BucketOwnerFullControl;
+        return access.Ownership switch
+        {
+            ObjectOwnership.BucketOwnerEnforced => bucket.OwnerCanonicalId,
+            ObjectOwnership.BucketOwnerPreferred when bucketOwnerFullControl => bucket.OwnerCanonicalId,
+            _ => context.Identity?.CanonicalUserId ?? AnonymousCanonicalId,
+        };
+    }
+
+    /// <summary>
+    /// Stores the ACL that a write's x-amz-acl / x-amz-grant-* headers set on the object it
+    /// created (already checked against ownership and the public access block when the request
+    /// was authorised). Nothing to do when ACLs are disabled or the request set none. Call after
+    /// the object is committed, with the version the write created.
+    /// </summary>
+    public async Task ApplyObjectAclFromHeadersAsync(S3RequestContext context, ObjectInfo written)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(written);
+        var access = await LoadAsync(context, context.BucketName);
+        if (!access.AclsEnabled)
+        {
+            return;
+        }
+
+        var acl = CannedAcl.FromHeaders(context.Header, written.OwnerCanonicalId, context.Bucket.OwnerCanonicalId);
+        if (acl is not null)
+        {
+            await context.Store.PutObjectAclAsync(written.Bucket, written.Key, written.VersionId, acl.Serialize(), context.Aborted);
         }
     }
 
