@@ -1,20 +1,28 @@
-using System.Globalization;
-using DuckDB.NET.Data;
 using Tally.AccessLogs.Records;
 using Tally.Analytics.Warehouse;
 
 namespace Tally.Analytics.Ingest;
 
-/// <summary>Appends parsed lines to <c>access_logs</c> in <see cref="WarehouseSchema.AccessLogColumns"/> order.</summary>
-internal static class AccessLogRowWriter
+/// <summary>
+/// Writes parsed lines as staging rows of <c>access_logs</c> (<see cref="WarehouseSchema.StoredAccessLogColumns"/>,
+/// in order), and rejected lines as rows of <c>rejected_lines</c>. One per ingest worker (not thread-safe).
+/// </summary>
+internal sealed class AccessLogRowWriter
 {
     // Rejected lines are kept for inspection, not for replay; a bounded prefix is enough.
     internal const int MaxRejectedLineChars = 16 * 1024;
 
-    public static void Append(DuckDBAppender appender, ParsedAccessLogLine parsed, string sourceFile, long lineNumber)
+    // Requesters come from a small vocabulary (a few principals per account); splitting each ARN
+    // once per worker instead of once per line. Bounded so a log of random requesters cannot grow it.
+    private const int MaxCachedRequesters = 4096;
+    private readonly Dictionary<string, RequesterIdentity?> _requesters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RequesterIdentity?>.AlternateLookup<ReadOnlySpan<char>> _requesterLookup;
+
+    public AccessLogRowWriter() => _requesterLookup = _requesters.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public void Append(StagingWriter rows, ParsedAccessLogLine parsed, string sourceFile, long lineNumber)
     {
         var record = parsed.Record;
-        var row = appender.CreateRow();
 
         // Athena's columns hold the logged text (spec §7.1): the parser's raw field values.
         foreach (var field in AccessLogFields.All)
@@ -22,61 +30,68 @@ internal static class AccessLogRowWriter
             switch (field.Field)
             {
                 case AccessLogField.BytesSent:
-                    row.AppendValue(record.BytesSent);
+                    rows.Number(record.BytesSent);
                     break;
                 case AccessLogField.ObjectSize:
-                    row.AppendValue(record.ObjectSize);
+                    rows.Number(record.ObjectSize);
                     break;
                 default:
-                    row.AppendValue(parsed.Raw(field.Field));
+                    if (parsed.Has(field.Field))
+                    {
+                        rows.Text(parsed.RawSpan(field.Field));
+                    }
+                    else
+                    {
+                        rows.Null();
+                    }
+
                     break;
             }
         }
 
-        var time = record.Time.UtcDateTime;
-        row.AppendValue(time.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture));
-        row.AppendValue((DateTime?)time);
-        row.AppendValue((DateOnly?)DateOnly.FromDateTime(time));
-        row.AppendValue(record.HttpStatus);
-        row.AppendValue(record.TotalTime);
-        row.AppendValue(record.TurnAroundTime);
-        row.AppendValue(record.Key);
-        row.AppendValue(RequestMethod(record.RequestUri));
-        row.AppendValue(HeaderValue(record.Referer));
-        row.AppendValue(HeaderValue(record.UserAgent));
-        var requester = RequesterIdentity.Parse(parsed.Raw(AccessLogField.Requester));
-        row.AppendValue(requester?.Type);
-        row.AppendValue(requester?.Account);
-        row.AppendValue(requester?.User);
-        row.AppendValue(requester?.Role);
-        row.AppendValue(requester?.Session);
-        row.AppendValue(parsed.Has(AccessLogField.AclRequired) ? record.AclRequired : (bool?)null);
-        row.AppendValue((int?)parsed.FieldCount);
-        row.AppendValue(sourceFile);
-        row.AppendValue((long?)lineNumber);
-        row.EndRow();
+        rows.Timestamp(record.Time.UtcDateTime);
+        rows.Text(record.Key);
+        var requester = Requester(parsed);
+        rows.Text(requester?.Type);
+        rows.Text(requester?.Account);
+        rows.Text(requester?.User);
+        rows.Text(requester?.Role);
+        rows.Text(requester?.Session);
+        rows.Number(parsed.FieldCount);
+        rows.Text(sourceFile);
+        rows.Number(lineNumber);
+        rows.EndRow();
     }
 
-    public static void AppendRejected(DuckDBAppender appender, string sourceFile, long lineNumber, string reason, string line)
+    public static void AppendRejected(StagingWriter rejects, string sourceFile, long lineNumber, string reason, string line)
     {
-        appender.CreateRow()
-            .AppendValue(sourceFile)
-            .AppendValue((long?)lineNumber)
-            .AppendValue(reason)
-            .AppendValue(line.Length > MaxRejectedLineChars ? line[..MaxRejectedLineChars] : line)
-            .EndRow();
+        rejects.Text(sourceFile);
+        rejects.Number(lineNumber);
+        rejects.Text(reason);
+        rejects.Text(line.Length > MaxRejectedLineChars ? line.AsSpan(0, MaxRejectedLineChars) : line);
+        rejects.EndRow();
     }
 
-    private static string? RequestMethod(string? requestUri)
+    private RequesterIdentity? Requester(ParsedAccessLogLine parsed)
     {
-        if (requestUri is null or AccessLogRecord.AbsentHeader)
+        if (!parsed.Has(AccessLogField.Requester))
         {
             return null;
         }
 
-        var space = requestUri.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 ? requestUri[..space] : null;
-    }
+        var raw = parsed.RawSpan(AccessLogField.Requester);
+        if (_requesterLookup.TryGetValue(raw, out var identity))
+        {
+            return identity;
+        }
 
-    private static string? HeaderValue(string? value) => value is null or AccessLogRecord.AbsentHeader ? null : value;
+        var text = raw.ToString();
+        identity = RequesterIdentity.Parse(text);
+        if (_requesters.Count < MaxCachedRequesters)
+        {
+            _requesters[text] = identity;
+        }
+
+        return identity;
+    }
 }

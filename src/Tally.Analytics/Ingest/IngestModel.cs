@@ -7,10 +7,28 @@ public sealed record IngestOptions
     /// <summary>Longer lines are rejected (AWS lines are a few KiB; headers are capped at 8 KiB).</summary>
     public int MaxLineBytes { get; init; } = 256 * 1024;
 
-    /// <summary>Files are committed in groups of about this many bytes or <see cref="BatchFiles"/> files.</summary>
-    public long BatchBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Files are committed in groups of about this many bytes or <see cref="BatchFiles"/> files. DuckDB
+    /// appends large transactions far more cheaply than many small ones (each commit rewrites the
+    /// table's last, partly filled row group), so the default is large; a failed file never costs
+    /// more than itself, as it is cut out before its group is loaded.
+    /// </summary>
+    public long BatchBytes { get; init; } = 1024L * 1024 * 1024;
 
-    public int BatchFiles { get; init; } = 2000;
+    public int BatchFiles { get; init; } = 5000;
+
+    /// <summary>Each worker hands its rows to DuckDB in pieces of about this many bytes of log objects.</summary>
+    public long SegmentBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Log objects parsed at once, one per worker; null = one worker per core.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>
+    /// Where parsed rows are staged before DuckDB loads them (a fresh subdirectory, removed when the
+    /// ingest ends); null = the system temp directory. It holds about 1.5× the text of the log
+    /// objects in flight: one commit group per worker, plus one being loaded.
+    /// </summary>
+    public string? StagingDirectory { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

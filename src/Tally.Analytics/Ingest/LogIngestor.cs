@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using DuckDB.NET.Data;
+using System.Globalization;
+using System.Threading.Channels;
 using Tally.AccessLogs.Records;
 using Tally.Analytics.Warehouse;
 
@@ -12,8 +13,16 @@ namespace Tally.Analytics.Ingest;
 /// loaded whole on a later run).
 /// </summary>
 /// <remarks>
-/// Objects are committed in groups, so a directory of many tiny files is not one commit each. When
-/// one object of a group fails, the group is rolled back and loaded again without it.
+/// <para>Workers (one per core) each read and parse log objects with the shared
+/// <see cref="AccessLogParser"/> and write the rows, already split into typed columns, to staging
+/// files (<see cref="StagingWriter"/>). DuckDB then loads each segment with one
+/// <c>INSERT … SELECT FROM read_csv(…)</c>, in bulk and on its own threads, while the workers go on
+/// parsing; row-by-row appending was the bottleneck (bench/analytics/README.md).</para>
+/// <para>Each worker hands its rows over in segments of about <see cref="IngestOptions.SegmentBytes"/>
+/// of log objects; a segment only ever holds whole objects, as an object that fails while staged is
+/// cut out again, so it fails alone. A commit group is one transaction over several segments (about
+/// <see cref="IngestOptions.BatchBytes"/> or <see cref="IngestOptions.BatchFiles"/> objects): its rows,
+/// rejected lines and <c>loaded_files</c> entries commit together or not at all.</para>
 /// </remarks>
 public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options = null)
 {
@@ -26,30 +35,55 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
         var started = Stopwatch.GetTimestamp();
         var loaded = LoadedIdentities();
         var totals = new Totals(progress);
-        var batch = new List<LogObject>();
-        long batchBytes = 0;
-        foreach (var logObject in objects)
+        var workers = Math.Max(1, _options.Workers ?? Environment.ProcessorCount);
+        var staging = Directory.CreateDirectory(Path.Combine(_options.StagingDirectory ?? Path.GetTempPath(), $"tally-ingest-{Guid.NewGuid():N}"));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = Channel.CreateBounded<LogObject>(new BoundedChannelOptions(workers) { SingleWriter = true });
+        var staged = Channel.CreateBounded<StagingSegment>(new BoundedChannelOptions(workers) { SingleReader = true });
+        var segmentIds = 0;
+        var producer = Task.Run(() => ProduceAsync(objects, loaded, pending.Writer, totals, stop.Token), CancellationToken.None);
+        var stagers = Enumerable.Range(0, workers)
+            .Select(_ => Task.Run(() => StageAsync(pending.Reader, staged.Writer, () => new StagingSegment(staging.FullName, Interlocked.Increment(ref segmentIds)), totals, stop.Token), CancellationToken.None))
+            .ToArray();
+        var stagingDone = CompleteWhenAllAsync(stagers, staged.Writer);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!loaded.Add((logObject.Name, logObject.Size, logObject.Version)))
+            var group = new CommitGroup(this, warehouse, totals);
+            try
             {
-                totals.FilesSkipped++;
-                continue;
+                await foreach (var segment in staged.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                {
+                    using (segment)
+                    {
+                        group.Load(segment);
+                    }
+
+                    if (group.Bytes >= _options.BatchBytes || group.Files >= _options.BatchFiles)
+                    {
+                        group.Commit();
+                    }
+                }
+
+                group.Commit();
+            }
+            catch
+            {
+                group.Abandon();
+                throw;
             }
 
-            batch.Add(logObject);
-            batchBytes += logObject.Size;
-            if (batch.Count >= _options.BatchFiles || batchBytes >= _options.BatchBytes)
-            {
-                await LoadBatchAsync(batch, totals, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
-                batchBytes = 0;
-            }
+            await producer.ConfigureAwait(false);
+            await stagingDone.ConfigureAwait(false);
         }
-
-        if (batch.Count > 0)
+        catch
         {
-            await LoadBatchAsync(batch, totals, cancellationToken).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            await DrainAsync(producer, stagingDone, staged.Reader).ConfigureAwait(false);
+            DeleteStaging(staging);
         }
 
         warehouse.RefreshBucketViews();
@@ -71,59 +105,101 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
         return set;
     }
 
-    private async Task LoadBatchAsync(List<LogObject> batch, Totals totals, CancellationToken cancellationToken)
+    private static async Task ProduceAsync(IEnumerable<LogObject> objects, HashSet<(string, long, string)> loaded, ChannelWriter<LogObject> pending, Totals totals, CancellationToken cancellationToken)
     {
-        // Each pass either commits every object left in the batch or drops one failed object, so
-        // this ends after at most batch.Count + 1 passes.
-        var remaining = new List<LogObject>(batch);
-        while (remaining.Count > 0)
+        try
         {
-            var counts = new List<FileCounts>(remaining.Count);
-            LogObject? failed = null;
-            string? reason = null;
-            warehouse.Execute("BEGIN TRANSACTION");
-            try
+            foreach (var logObject in objects)
             {
-                using (var rows = warehouse.Connection.CreateAppender(WarehouseSchema.AccessLogsTable))
-                using (var rejects = warehouse.Connection.CreateAppender("rejected_lines"))
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!loaded.Add((logObject.Name, logObject.Size, logObject.Version)))
                 {
-                    foreach (var logObject in remaining)
-                    {
-                        try
-                        {
-                            counts.Add(await LoadObjectAsync(logObject, rows, rejects, totals, cancellationToken).ConfigureAwait(false));
-                        }
-                        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-                        {
-                            failed = logObject;
-                            reason = e.Message;
-                            break;
-                        }
-                    }
+                    totals.Skipped();
+                    continue;
                 }
 
-                if (failed is null)
-                {
-                    RecordLoaded(remaining, counts);
-                    warehouse.Execute("COMMIT");
-                    totals.Commit(counts);
-                    return;
-                }
+                await pending.WriteAsync(logObject, cancellationToken).ConfigureAwait(false);
             }
-            catch
-            {
-                warehouse.Execute("ROLLBACK");
-                throw;
-            }
-
-            warehouse.Execute("ROLLBACK");
-            totals.Discard();
-            totals.Failures.Add(new IngestFailure(failed.Name, reason!));
-            remaining.Remove(failed);
+        }
+        finally
+        {
+            pending.TryComplete();
         }
     }
 
-    private async Task<FileCounts> LoadObjectAsync(LogObject logObject, DuckDBAppender rows, DuckDBAppender rejects, Totals totals, CancellationToken cancellationToken)
+    private static async Task CompleteWhenAllAsync(Task[] stagers, ChannelWriter<StagingSegment> staged)
+    {
+        try
+        {
+            await Task.WhenAll(stagers).ConfigureAwait(false);
+            staged.TryComplete();
+        }
+        catch (Exception e)
+        {
+            staged.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>One worker: stages objects into its current segment and hands full segments to the loader.</summary>
+    private async Task StageAsync(ChannelReader<LogObject> pending, ChannelWriter<StagingSegment> staged, Func<StagingSegment> newSegment, Totals totals, CancellationToken cancellationToken)
+    {
+        var rowWriter = new AccessLogRowWriter();
+        StagingSegment? segment = null;
+        try
+        {
+            await foreach (var logObject in pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                segment ??= newSegment();
+                var mark = segment.Mark();
+                var progress = new ObjectProgress(totals, logObject);
+                try
+                {
+                    segment.Add(await StageObjectAsync(logObject, segment, rowWriter, progress, cancellationToken).ConfigureAwait(false));
+                    progress.Done();
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    segment.Rollback(mark);
+                    progress.Failed(e.Message);
+                }
+
+                if (segment.Objects.Count >= _options.BatchFiles || segment.InputBytes >= Math.Min(_options.SegmentBytes, _options.BatchBytes))
+                {
+                    var full = segment;
+                    segment = null;
+                    await HandOverAsync(full, staged, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (segment is { Objects.Count: > 0 })
+            {
+                var last = segment;
+                segment = null;
+                await HandOverAsync(last, staged, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            segment?.Dispose();
+        }
+    }
+
+    private static async Task HandOverAsync(StagingSegment segment, ChannelWriter<StagingSegment> staged, CancellationToken cancellationToken)
+    {
+        try
+        {
+            segment.Close();
+            await staged.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<StagedObject> StageObjectAsync(LogObject logObject, StagingSegment segment, AccessLogRowWriter rowWriter, ObjectProgress progress, CancellationToken cancellationToken)
     {
         var stream = await logObject.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var content = await LogObjectContent.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -140,37 +216,58 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
             lineNumber++;
             if (tooLong)
             {
-                AccessLogRowWriter.AppendRejected(rejects, logObject.Name, lineNumber, $"line longer than {_options.MaxLineBytes} bytes", line);
+                AccessLogRowWriter.AppendRejected(segment.Rejects, logObject.Name, lineNumber, $"line longer than {_options.MaxLineBytes} bytes", line);
                 rejected++;
             }
             else if (AccessLogParser.TryParseLine(line, out var parsed, out var error))
             {
-                AccessLogRowWriter.Append(rows, parsed, logObject.Name, lineNumber);
+                rowWriter.Append(segment.Rows, parsed, logObject.Name, lineNumber);
                 loadedLines++;
             }
             else
             {
-                AccessLogRowWriter.AppendRejected(rejects, logObject.Name, lineNumber, line.Length == 0 ? "empty line" : error, line);
+                AccessLogRowWriter.AppendRejected(segment.Rejects, logObject.Name, lineNumber, line.Length == 0 ? "empty line" : error, line);
                 rejected++;
             }
 
             if (lineNumber % ProgressEveryLines == 0)
             {
-                totals.Report(content.RawBytesRead, lineNumber, logObject.Name);
+                progress.Report(content.RawBytesRead, lineNumber);
             }
         }
 
         content.VerifyComplete();
-        var counts = new FileCounts(logObject, lineNumber, loadedLines, rejected);
-        totals.FileDone(logObject.Size, lineNumber);
-        return counts;
+        progress.Report(logObject.Size, lineNumber);
+        return new StagedObject(logObject, lineNumber, loadedLines, rejected);
     }
 
-    private void RecordLoaded(List<LogObject> objects, List<FileCounts> counts)
+    private string InsertFromStaging(string table, IReadOnlyList<WarehouseColumn> columns, string path)
+    {
+        var names = string.Join(", ", columns.Select(c => WarehouseSchema.Quote(c.Name)));
+        var types = string.Join(", ", columns.Select(c => $"{AthenaFunctions.Literal(c.Name)}: {AthenaFunctions.Literal(c.Type)}"));
+
+        // A staged row holds a line up to MaxLineBytes several times over (raw fields, decoded
+        // key, header values), each character up to 3 bytes of UTF-8.
+        var maxRowBytes = Math.Max(4L * 1024 * 1024, 16L * _options.MaxLineBytes);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"INSERT INTO {table} ({names}) SELECT {names} FROM read_csv({AthenaFunctions.Literal(path)}, {StagingWriter.ReadCsvOptions}, max_line_size = {maxRowBytes}, columns = {{{types}}})");
+    }
+
+    private static void ExpectRows(long inserted, long expected, string path)
+    {
+        if (inserted != expected)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture, $"staging file {path} loaded {inserted} rows, expected {expected}; nothing of this group was committed"));
+        }
+    }
+
+    private void RecordLoaded(IReadOnlyList<StagedObject> objects)
     {
         var now = _options.Time.GetUtcNow().UtcDateTime;
         using var appender = warehouse.Connection.CreateAppender("loaded_files");
-        foreach (var c in counts)
+        foreach (var c in objects)
         {
             appender.CreateRow()
                 .AppendValue(c.Object.Name)
@@ -182,24 +279,150 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
                 .AppendValue((long?)c.LinesRejected)
                 .EndRow();
         }
-
-        Debug.Assert(objects.Count == counts.Count, "every object of a committed batch has its counts");
     }
 
-    private sealed record FileCounts(LogObject Object, long LinesRead, long LinesLoaded, long LinesRejected);
+    /// <summary>After a failure: waits for the producer and workers to stop and drops staged segments not loaded.</summary>
+    private static async Task DrainAsync(Task producer, Task stagingDone, ChannelReader<StagingSegment> staged)
+    {
+        try
+        {
+            await Task.WhenAll(producer, stagingDone).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Already observed by the caller, or a consequence of the cancellation that stopped them.
+        }
 
-    /// <summary>Counters of committed work plus the live progress of the batch in flight.</summary>
+        while (staged.TryRead(out var leftover))
+        {
+            leftover.Dispose();
+        }
+    }
+
+    private static void DeleteStaging(DirectoryInfo staging)
+    {
+        try
+        {
+            staging.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A staging directory left in the temp directory is harmless.
+        }
+    }
+
+    /// <summary>
+    /// The open transaction: segments loaded but not committed. Commit makes their rows, rejected
+    /// lines and <c>loaded_files</c> entries visible together; abandoning rolls all of them back.
+    /// </summary>
+    private sealed class CommitGroup(LogIngestor ingestor, LogWarehouse warehouse, Totals totals)
+    {
+        private readonly List<StagedObject> _objects = [];
+        private bool _open;
+
+        public long Bytes { get; private set; }
+
+        public int Files => _objects.Count;
+
+        public void Load(StagingSegment segment)
+        {
+            if (!_open)
+            {
+                warehouse.Execute("BEGIN TRANSACTION");
+                _open = true;
+            }
+
+            if (segment.RowCount > 0)
+            {
+                var inserted = warehouse.Execute(ingestor.InsertFromStaging(WarehouseSchema.AccessLogsTable, WarehouseSchema.StoredAccessLogColumns, segment.Rows.Path));
+                ExpectRows(inserted, segment.RowCount, segment.Rows.Path);
+            }
+
+            if (segment.RejectCount > 0)
+            {
+                var inserted = warehouse.Execute(ingestor.InsertFromStaging("rejected_lines", WarehouseSchema.RejectedLineColumns, segment.Rejects.Path));
+                ExpectRows(inserted, segment.RejectCount, segment.Rejects.Path);
+            }
+
+            ingestor.RecordLoaded(segment.Objects);
+            _objects.AddRange(segment.Objects);
+            Bytes += segment.InputBytes;
+        }
+
+        public void Commit()
+        {
+            if (!_open)
+            {
+                return;
+            }
+
+            _open = false;
+            warehouse.Execute("COMMIT");
+            totals.Commit(_objects);
+            _objects.Clear();
+            Bytes = 0;
+        }
+
+        public void Abandon()
+        {
+            if (!_open)
+            {
+                return;
+            }
+
+            _open = false;
+            try
+            {
+                warehouse.Execute("ROLLBACK");
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                // A failed COMMIT has already ended the transaction; the original error is what matters.
+            }
+        }
+    }
+
+    /// <summary>The progress of one object in flight; its lines count as read until it fails.</summary>
+    private sealed class ObjectProgress(Totals totals, LogObject logObject)
+    {
+        private long _bytes;
+        private long _lines;
+
+        public void Report(long bytes, long lines)
+        {
+            totals.Advance(bytes - _bytes, lines - _lines, 0, logObject.Name);
+            _bytes = bytes;
+            _lines = lines;
+        }
+
+        public void Done() => totals.Advance(0, 0, 1, logObject.Name);
+
+        public void Failed(string reason) => totals.Fail(new IngestFailure(logObject.Name, reason), _bytes, _lines);
+    }
+
+    /// <summary>Counters of committed work plus the live progress of everything staged or in flight. Thread-safe.</summary>
     private sealed class Totals(IProgress<IngestProgress>? progress)
     {
-        private long _pendingBytes;
-        private long _pendingLines;
-        private int _pendingFiles;
+        private readonly Lock _lock = new();
+        private readonly List<IngestFailure> _failures = [];
+        private long _bytesDone;
+        private long _linesDone;
+        private int _filesDone;
 
         public int FilesLoaded { get; private set; }
 
-        public int FilesSkipped { get; set; }
+        public int FilesSkipped { get; private set; }
 
-        public List<IngestFailure> Failures { get; } = [];
+        public IReadOnlyList<IngestFailure> Failures
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _failures];
+                }
+            }
+        }
 
         public long LinesRead { get; private set; }
 
@@ -207,34 +430,50 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
 
         public long LinesRejected { get; private set; }
 
-        public void Report(long bytesOfCurrent, long linesOfCurrent, string current) =>
-            progress?.Report(new IngestProgress(FilesLoaded + _pendingFiles, DoneBytes + _pendingBytes + bytesOfCurrent, LinesRead + _pendingLines + linesOfCurrent, current));
-
-        public void FileDone(long size, long lines)
+        public void Skipped()
         {
-            _pendingFiles++;
-            _pendingBytes += size;
-            _pendingLines += lines;
-            Report(0, 0, string.Empty);
+            lock (_lock)
+            {
+                FilesSkipped++;
+            }
         }
 
-        private long DoneBytes { get; set; }
-
-        /// <summary>The batch in flight was rolled back; its objects will be read again.</summary>
-        public void Discard() => _pendingBytes = _pendingLines = _pendingFiles = 0;
-
-        public void Commit(List<FileCounts> counts)
+        public void Advance(long bytes, long lines, int files, string current)
         {
-            foreach (var c in counts)
+            IngestProgress report;
+            lock (_lock)
             {
-                FilesLoaded++;
-                DoneBytes += c.Object.Size;
-                LinesRead += c.LinesRead;
-                LinesLoaded += c.LinesLoaded;
-                LinesRejected += c.LinesRejected;
+                _bytesDone += bytes;
+                _linesDone += lines;
+                _filesDone += files;
+                report = new IngestProgress(_filesDone, _bytesDone, _linesDone, current);
             }
 
-            _pendingBytes = _pendingLines = _pendingFiles = 0;
+            progress?.Report(report);
+        }
+
+        public void Fail(IngestFailure failure, long bytes, long lines)
+        {
+            lock (_lock)
+            {
+                _failures.Add(failure);
+                _bytesDone -= bytes;
+                _linesDone -= lines;
+            }
+        }
+
+        public void Commit(IReadOnlyList<StagedObject> objects)
+        {
+            lock (_lock)
+            {
+                foreach (var c in objects)
+                {
+                    FilesLoaded++;
+                    LinesRead += c.LinesRead;
+                    LinesLoaded += c.LinesLoaded;
+                    LinesRejected += c.LinesRejected;
+                }
+            }
         }
     }
 }

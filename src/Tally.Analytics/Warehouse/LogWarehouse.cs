@@ -85,14 +85,53 @@ public sealed class LogWarehouse : IDisposable
             Execute($"SET temp_directory = {AthenaFunctions.Literal(temp)}");
         }
 
-        foreach (var statement in WarehouseSchema.CreateStatements())
-        {
-            Execute(statement);
-        }
+        BringSchemaUpToDate();
 
         foreach (var statement in AthenaFunctions.CreateStatements())
         {
             Execute(statement);
+        }
+    }
+
+    /// <summary>Creates the tables of a new warehouse, or migrates an older layout (<see cref="WarehouseSchema.Version"/>).</summary>
+    private void BringSchemaUpToDate()
+    {
+        var existing = Count($"SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = '{WarehouseSchema.AccessLogsTable}'") > 0;
+        Execute("CREATE TABLE IF NOT EXISTS warehouse_meta (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)");
+        var recorded = Scalar("SELECT value FROM warehouse_meta WHERE name = 'schema_version'") as string;
+        var version = recorded is null ? (existing ? 1 : WarehouseSchema.Version) : int.Parse(recorded, CultureInfo.InvariantCulture);
+        if (version > WarehouseSchema.Version)
+        {
+            throw new NotSupportedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The warehouse {Path} has layout {version}, newer than this tally knows ({WarehouseSchema.Version}); use a newer tally or ingest into a new data directory."));
+        }
+
+        Execute("BEGIN TRANSACTION");
+        try
+        {
+            if (version == 1)
+            {
+                // Version 1 stored every typed column; keep the stored ones and let the rest be computed.
+                var stored = string.Join(", ", WarehouseSchema.StoredAccessLogColumns.Select(c => WarehouseSchema.Quote(c.Name)));
+                Execute($"ALTER TABLE {WarehouseSchema.AccessLogsTable} RENAME TO {WarehouseSchema.AccessLogsTable}_v1");
+                Execute(WarehouseSchema.CreateStatements().Single(s => s.Contains($" {WarehouseSchema.AccessLogsTable} (", StringComparison.Ordinal)));
+                Execute($"INSERT INTO {WarehouseSchema.AccessLogsTable} ({stored}) SELECT {stored} FROM {WarehouseSchema.AccessLogsTable}_v1");
+                Execute($"DROP TABLE {WarehouseSchema.AccessLogsTable}_v1");
+            }
+
+            foreach (var statement in WarehouseSchema.CreateStatements())
+            {
+                Execute(statement);
+            }
+
+            Execute(string.Create(CultureInfo.InvariantCulture, $"INSERT OR REPLACE INTO warehouse_meta VALUES ('schema_version', '{WarehouseSchema.Version}')"));
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Execute("ROLLBACK");
+            throw;
         }
     }
 
