@@ -25,10 +25,24 @@ switch (args.FirstOrDefault())
     case "ingest":
         {
             File.Delete(args[2]);
-            var options = new WarehouseOptions { MemoryLimit = Environment.GetEnvironmentVariable("TALLY_BENCH_MEMORY") ?? "512MB" };
+            // Tuning knobs for experiments; run.sh sets none of them (the defaults are what `tally logs ingest` does).
+            var options = new WarehouseOptions
+            {
+                MemoryLimit = Environment.GetEnvironmentVariable("TALLY_BENCH_MEMORY") ?? "512MB",
+                Threads = Environment.GetEnvironmentVariable("TALLY_BENCH_THREADS") is { } threads ? int.Parse(threads, culture) : null,
+            };
+            var ingestOptions = new IngestOptions
+            {
+                Workers = Environment.GetEnvironmentVariable("TALLY_BENCH_WORKERS") is { } workers ? int.Parse(workers, culture) : null,
+            };
             using var warehouse = args[2] == ":memory:" ? LogWarehouse.OpenInMemory(options) : LogWarehouse.Open(args[2], options);
+            if (Environment.GetEnvironmentVariable("TALLY_BENCH_SQL") is { } setup)
+            {
+                warehouse.Execute(setup);
+            }
+
             var sw = Stopwatch.StartNew();
-            var summary = await new LogIngestor(warehouse).IngestAsync(DirectoryLogSource.Enumerate(args[1]));
+            var summary = await new LogIngestor(warehouse, ingestOptions).IngestAsync(DirectoryLogSource.Enumerate(args[1]));
             var seconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine(summary);
             Console.WriteLine(string.Create(culture, $"tally-ingest seconds={seconds:F2} lines={summary.LinesRead} lines_per_s={summary.LinesRead / seconds:F0} peak_rss_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576}"));

@@ -13,7 +13,7 @@ public sealed record IngestOptions
     /// table's last, partly filled row group), so the default is large; a failed file never costs
     /// more than itself, as it is cut out before its group is loaded.
     /// </summary>
-    public long BatchBytes { get; init; } = 1024L * 1024 * 1024;
+    public long BatchBytes { get; init; } = 512L * 1024 * 1024;
 
     public int BatchFiles { get; init; } = 5000;
 

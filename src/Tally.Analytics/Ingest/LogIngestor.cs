@@ -48,30 +48,17 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
         var stagingDone = CompleteWhenAllAsync(stagers, staged.Writer);
         try
         {
-            var group = new CommitGroup(this, warehouse, totals);
-            try
+            using var group = new CommitGroup(this, warehouse, totals);
+            await foreach (var segment in staged.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                await foreach (var segment in staged.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                group.Add(segment);
+                if (group.Bytes >= _options.BatchBytes || group.Files >= _options.BatchFiles)
                 {
-                    using (segment)
-                    {
-                        group.Load(segment);
-                    }
-
-                    if (group.Bytes >= _options.BatchBytes || group.Files >= _options.BatchFiles)
-                    {
-                        group.Commit();
-                    }
+                    group.Commit();
                 }
-
-                group.Commit();
-            }
-            catch
-            {
-                group.Abandon();
-                throw;
             }
 
+            group.Commit();
             await producer.ConfigureAwait(false);
             await stagingDone.ConfigureAwait(false);
         }
@@ -241,26 +228,18 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
         return new StagedObject(logObject, lineNumber, loadedLines, rejected);
     }
 
-    private string InsertFromStaging(string table, IReadOnlyList<WarehouseColumn> columns, string path)
+    private string InsertFromStaging(string table, IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<string> paths)
     {
         var names = string.Join(", ", columns.Select(c => WarehouseSchema.Quote(c.Name)));
         var types = string.Join(", ", columns.Select(c => $"{AthenaFunctions.Literal(c.Name)}: {AthenaFunctions.Literal(c.Type)}"));
+        var files = string.Join(", ", paths.Select(AthenaFunctions.Literal));
 
         // A staged row holds a line up to MaxLineBytes several times over (raw fields, decoded
         // key, header values), each character up to 3 bytes of UTF-8.
         var maxRowBytes = Math.Max(4L * 1024 * 1024, 16L * _options.MaxLineBytes);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"INSERT INTO {table} ({names}) SELECT {names} FROM read_csv({AthenaFunctions.Literal(path)}, {StagingWriter.ReadCsvOptions}, max_line_size = {maxRowBytes}, columns = {{{types}}})");
-    }
-
-    private static void ExpectRows(long inserted, long expected, string path)
-    {
-        if (inserted != expected)
-        {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture, $"staging file {path} loaded {inserted} rows, expected {expected}; nothing of this group was committed"));
-        }
+            $"INSERT INTO {table} ({names}) SELECT {names} FROM read_csv([{files}], {StagingWriter.ReadCsvOptions}, max_line_size = {maxRowBytes}, columns = {{{types}}})");
     }
 
     private void RecordLoaded(IReadOnlyList<StagedObject> objects)
@@ -312,72 +291,98 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
     }
 
     /// <summary>
-    /// The open transaction: segments loaded but not committed. Commit makes their rows, rejected
-    /// lines and <c>loaded_files</c> entries visible together; abandoning rolls all of them back.
+    /// Closed segments waiting to be loaded. <see cref="Commit"/> loads them all in one transaction
+    /// with one statement per table, so DuckDB reads the staging files in parallel and appends one
+    /// large batch (many small appends cost more than twice as much), and the warehouse is locked only
+    /// while it does.
     /// </summary>
-    private sealed class CommitGroup(LogIngestor ingestor, LogWarehouse warehouse, Totals totals)
+    private sealed class CommitGroup(LogIngestor ingestor, LogWarehouse warehouse, Totals totals) : IDisposable
     {
-        private readonly List<StagedObject> _objects = [];
-        private bool _open;
+        private readonly List<StagingSegment> _segments = [];
 
         public long Bytes { get; private set; }
 
-        public int Files => _objects.Count;
+        public int Files { get; private set; }
 
-        public void Load(StagingSegment segment)
+        public void Add(StagingSegment segment)
         {
-            if (!_open)
-            {
-                warehouse.Execute("BEGIN TRANSACTION");
-                _open = true;
-            }
-
-            if (segment.RowCount > 0)
-            {
-                var inserted = warehouse.Execute(ingestor.InsertFromStaging(WarehouseSchema.AccessLogsTable, WarehouseSchema.StoredAccessLogColumns, segment.Rows.Path));
-                ExpectRows(inserted, segment.RowCount, segment.Rows.Path);
-            }
-
-            if (segment.RejectCount > 0)
-            {
-                var inserted = warehouse.Execute(ingestor.InsertFromStaging("rejected_lines", WarehouseSchema.RejectedLineColumns, segment.Rejects.Path));
-                ExpectRows(inserted, segment.RejectCount, segment.Rejects.Path);
-            }
-
-            ingestor.RecordLoaded(segment.Objects);
-            _objects.AddRange(segment.Objects);
+            _segments.Add(segment);
             Bytes += segment.InputBytes;
+            Files += segment.Objects.Count;
         }
 
         public void Commit()
         {
-            if (!_open)
+            if (_segments.Count == 0)
             {
                 return;
             }
 
-            _open = false;
-            warehouse.Execute("COMMIT");
-            totals.Commit(_objects);
-            _objects.Clear();
-            Bytes = 0;
-        }
-
-        public void Abandon()
-        {
-            if (!_open)
+            var objects = _segments.SelectMany(s => s.Objects).ToList();
+            var loadLimit = warehouse.LoadMemoryLimit();
+            if (loadLimit is not null)
             {
-                return;
+                warehouse.Execute($"SET memory_limit = {AthenaFunctions.Literal(loadLimit)}");
             }
 
-            _open = false;
+            warehouse.Execute("BEGIN TRANSACTION");
             try
             {
-                warehouse.Execute("ROLLBACK");
+                Insert(WarehouseSchema.AccessLogsTable, WarehouseSchema.StoredAccessLogColumns, [.. _segments.Where(s => s.RowCount > 0).Select(s => s.Rows.Path)], _segments.Sum(s => s.RowCount));
+                Insert("rejected_lines", WarehouseSchema.RejectedLineColumns, [.. _segments.Where(s => s.RejectCount > 0).Select(s => s.Rejects.Path)], _segments.Sum(s => s.RejectCount));
+                ingestor.RecordLoaded(objects);
+                warehouse.Execute("COMMIT");
             }
-            catch (DuckDB.NET.Data.DuckDBException)
+            catch
             {
-                // A failed COMMIT has already ended the transaction; the original error is what matters.
+                try
+                {
+                    warehouse.Execute("ROLLBACK");
+                }
+                catch (DuckDB.NET.Data.DuckDBException)
+                {
+                    // A failed COMMIT has already ended the transaction; the original error is what matters.
+                }
+
+                throw;
+            }
+            finally
+            {
+                if (loadLimit is not null)
+                {
+                    warehouse.Execute($"SET memory_limit = {AthenaFunctions.Literal(warehouse.Options.MemoryLimit)}");
+                }
+            }
+
+            totals.Commit(objects);
+            Dispose();
+        }
+
+        /// <summary>Deletes the staging files of segments not loaded (or just loaded).</summary>
+        public void Dispose()
+        {
+            foreach (var segment in _segments)
+            {
+                segment.Dispose();
+            }
+
+            _segments.Clear();
+            Bytes = 0;
+            Files = 0;
+        }
+
+        private void Insert(string table, IReadOnlyList<WarehouseColumn> columns, IReadOnlyList<string> paths, long expected)
+        {
+            if (paths.Count == 0)
+            {
+                return;
+            }
+
+            var inserted = warehouse.Execute(ingestor.InsertFromStaging(table, columns, paths));
+            if (inserted != expected)
+            {
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture, $"the staging files of {table} loaded {inserted} rows, expected {expected}; nothing of this group was committed"));
             }
         }
     }

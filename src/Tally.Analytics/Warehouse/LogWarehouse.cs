@@ -14,8 +14,9 @@ public sealed class LogWarehouse : IDisposable
 {
     private readonly string? _deleteOnDispose;
 
-    private LogWarehouse(DuckDBConnection connection, string? path, string? deleteOnDispose)
+    private LogWarehouse(DuckDBConnection connection, string? path, string? deleteOnDispose, WarehouseOptions options)
     {
+        Options = options;
         Connection = connection;
         Path = path;
         _deleteOnDispose = deleteOnDispose;
@@ -25,6 +26,39 @@ public sealed class LogWarehouse : IDisposable
     public string? Path { get; }
 
     internal DuckDBConnection Connection { get; }
+
+    internal WarehouseOptions Options { get; }
+
+    /// <summary>
+    /// DuckDB's memory_limit for a bulk load: three quarters of <see cref="WarehouseOptions.MemoryLimit"/>,
+    /// because the CSV reader and each thread's append state allocate outside DuckDB's buffer pool
+    /// (about 250 MB loading the benchmark corpus) and the parsing workers need some too; null when
+    /// the limit is not a plain size (such as a percentage), which is then used as it is.
+    /// </summary>
+    internal string? LoadMemoryLimit()
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(
+            Options.MemoryLimit, @"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var unit = match.Groups[2].Value.ToLowerInvariant() switch
+        {
+            "kb" => 1e3,
+            "mb" => 1e6,
+            "gb" => 1e9,
+            "tb" => 1e12,
+            "kib" => 1024.0,
+            "mib" => 1024.0 * 1024,
+            "gib" => 1024.0 * 1024 * 1024,
+            "tib" => 1024.0 * 1024 * 1024 * 1024,
+            _ => 1.0,
+        };
+        var bytes = (long)(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * unit * 3 / 4);
+        return string.Create(CultureInfo.InvariantCulture, $"{bytes}B");
+    }
 
     /// <summary>Where <c>tally</c> keeps the warehouse of a data directory.</summary>
     public static string PathFor(string dataDir) => System.IO.Path.Combine(dataDir, "analytics", "warehouse.duckdb");
@@ -57,7 +91,7 @@ public sealed class LogWarehouse : IDisposable
         try
         {
             connection.Open();
-            var warehouse = new LogWarehouse(connection, path, deleteOnDispose);
+            var warehouse = new LogWarehouse(connection, path, deleteOnDispose, options);
             warehouse.Configure(options);
             return warehouse;
         }
