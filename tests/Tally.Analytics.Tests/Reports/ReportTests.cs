@@ -141,6 +141,25 @@ public sealed class ReportTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Cost_lists_egress_by_client_largest_first_and_leaves_out_clients_without_egress()
+    {
+        var clients = Run(ReportKind.Cost, 2);
+        // Uploader's two 1 GiB GETs; the prober's 12 × 290; mallory's 3 × 243; alice's POST 150 + LIST 500;
+        // the anonymous 100. S3's own expiration record and the bodiless PUTs and DELETEs send nothing.
+        Assert.Equal(
+            [
+                $"192.0.2.20|{Uploader}|{2 * GiB}",
+                "203.0.113.9|-|3480",
+                $"198.51.100.1|{Mallory}|729",
+                $"192.0.2.10|{Alice}|650",
+                "203.0.113.50|-|100",
+            ],
+            clients.Select(r => string.Join('|', r[..3])));
+        Assert.Equal(0.18m, decimal.Parse(clients[0][3], NumberStyles.Float, CultureInfo.InvariantCulture));
+        Assert.Equal(0.0000002917m, decimal.Parse(clients[1][3], NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Cost_attributes_egress_to_objects_prefixes_and_roles()
     {
         var top = Run(ReportKind.Cost, 3)[0];
