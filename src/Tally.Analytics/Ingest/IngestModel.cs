@@ -25,8 +25,9 @@ public sealed record IngestOptions
 
     /// <summary>
     /// Where parsed rows are staged before DuckDB loads them (a fresh subdirectory, removed when the
-    /// ingest ends); null = the system temp directory. It holds about 1.5× the text of the log
-    /// objects in flight: one commit group per worker, plus one being loaded.
+    /// ingest ends); null = beside the warehouse file (the system temp directory for a warehouse in
+    /// memory). It holds about 1.5× the text of the log objects of one commit group
+    /// (<see cref="BatchBytes"/>) plus the segments the workers are writing.
     /// </summary>
     public string? StagingDirectory { get; init; }
 

@@ -36,7 +36,7 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
         var loaded = LoadedIdentities();
         var totals = new Totals(progress);
         var workers = Math.Max(1, _options.Workers ?? Environment.ProcessorCount);
-        var staging = Directory.CreateDirectory(Path.Combine(_options.StagingDirectory ?? Path.GetTempPath(), $"tally-ingest-{Guid.NewGuid():N}"));
+        var staging = Directory.CreateDirectory(Path.Combine(StagingRoot(), $"tally-ingest-{Guid.NewGuid():N}"));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pending = Channel.CreateBounded<LogObject>(new BoundedChannelOptions(workers) { SingleWriter = true });
         var staged = Channel.CreateBounded<StagingSegment>(new BoundedChannelOptions(workers) { SingleReader = true });
@@ -78,6 +78,11 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
             totals.FilesLoaded, totals.FilesSkipped, totals.Failures, totals.LinesRead, totals.LinesLoaded, totals.LinesRejected,
             Stopwatch.GetElapsedTime(started));
     }
+
+    // Next to a warehouse file by default: the temp directory may be a RAM disk, and the staged rows
+    // are as large as the logs.
+    private string StagingRoot() =>
+        _options.StagingDirectory ?? (warehouse.Path is { } path ? Path.GetDirectoryName(path)! : Path.GetTempPath());
 
     private HashSet<(string, long, string)> LoadedIdentities()
     {

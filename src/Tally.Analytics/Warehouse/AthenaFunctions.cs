@@ -35,13 +35,16 @@ public static class AthenaFunctions
         "%Y-%m-%d %H:%i:%s", "%Y-%m-%d %H:%i", "%Y-%m-%d", "%d/%b/%Y:%H:%i:%s", "%Y/%m/%d", "%Y%m%d",
     ];
 
-    /// <summary>The CREATE MACRO statements, in order.</summary>
-    public static IReadOnlyList<string> CreateStatements() =>
+    /// <summary>The CREATE MACRO statements, in order; <paramref name="temporary"/> macros live in the session only.</summary>
+    public static IReadOnlyList<string> CreateStatements(bool temporary = false) =>
     [
-        JodaMacro("parse_datetime", "s", (format, arg) => $"CAST(strptime({arg}, {format}) AS TIMESTAMPTZ)"),
-        JodaMacro("format_datetime", "ts", (format, arg) => $"strftime(CAST({arg} AS TIMESTAMP), {format})"),
-        DateFormatMacro(),
-        DateParseMacro(),
+        .. new[]
+        {
+            JodaMacro("parse_datetime", "s", (format, arg) => $"CAST(strptime({arg}, {format}) AS TIMESTAMPTZ)"),
+            JodaMacro("format_datetime", "ts", (format, arg) => $"strftime(CAST({arg} AS TIMESTAMP), {format})"),
+            DateFormatMacro(),
+            DateParseMacro(),
+        }.Select(sql => temporary ? sql.Replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", StringComparison.Ordinal) : sql),
     ];
 
     private static string JodaMacro(string name, string arg, Func<string, string, string> apply)

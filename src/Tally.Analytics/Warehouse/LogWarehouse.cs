@@ -64,12 +64,34 @@ public sealed class LogWarehouse : IDisposable
     public static string PathFor(string dataDir) => System.IO.Path.Combine(dataDir, "analytics", "warehouse.duckdb");
 
     /// <summary>Opens (creating if needed) a warehouse file and brings its schema up to date.</summary>
+    /// <exception cref="WarehouseBusyException">Another process still held the file after <see cref="WarehouseOptions.LockWait"/>.</exception>
     public static LogWarehouse Open(string path, WarehouseOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         return Create(full, full, deleteOnDispose: null, options ?? new WarehouseOptions());
+    }
+
+    /// <summary>
+    /// Opens an existing warehouse file for queries only. Several processes may read one warehouse
+    /// at once, but not while a process writes it (DuckDB's file lock): <c>tally serve</c> holds
+    /// the file only while it loads newly delivered logs, so a reader waits up to
+    /// <see cref="WarehouseOptions.LockWait"/> for that to end.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no warehouse at <paramref name="path"/>.</exception>
+    /// <exception cref="WarehouseBusyException">A writer still held the file after <see cref="WarehouseOptions.LockWait"/>.</exception>
+    /// <exception cref="NotSupportedException">The file has an older layout, which only a read-write open upgrades.</exception>
+    public static LogWarehouse OpenReadOnly(string path, WarehouseOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"No warehouse at {full}.", full);
+        }
+
+        return Create(full + ";ACCESS_MODE=READ_ONLY", full, deleteOnDispose: null, (options ?? new WarehouseOptions()) with { ReadOnly = true });
     }
 
     public static LogWarehouse OpenInMemory(WarehouseOptions? options = null) =>
@@ -87,10 +109,9 @@ public sealed class LogWarehouse : IDisposable
 
     private static LogWarehouse Create(string dataSource, string? path, string? deleteOnDispose, WarehouseOptions options)
     {
-        var connection = new DuckDBConnection($"DataSource={dataSource}");
+        var connection = OpenConnection(dataSource, path, options);
         try
         {
-            connection.Open();
             var warehouse = new LogWarehouse(connection, path, deleteOnDispose, options);
             warehouse.Configure(options);
             return warehouse;
@@ -101,6 +122,43 @@ public sealed class LogWarehouse : IDisposable
             throw;
         }
     }
+
+    /// <summary>Opens the DuckDB connection, waiting up to <see cref="WarehouseOptions.LockWait"/> while another process holds the file.</summary>
+    private static DuckDBConnection OpenConnection(string dataSource, string? path, WarehouseOptions options)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var connection = new DuckDBConnection($"DataSource={dataSource}");
+            try
+            {
+                connection.Open();
+                return connection;
+            }
+            catch (DuckDBException e) when (IsLockConflict(e))
+            {
+                connection.Dispose();
+                if (waited.Elapsed >= options.LockWait)
+                {
+                    throw new WarehouseBusyException(path ?? dataSource, e);
+                }
+
+                // Opening is synchronous (DuckDB's API is); the wait is bounded by LockWait and the
+                // other process usually releases the file within seconds.
+                Thread.Sleep(LockRetryDelay);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+    }
+
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>DuckDB's "IO Error: Could not set lock on file …: Conflicting lock is held in … (PID n)".</summary>
+    internal static bool IsLockConflict(DuckDBException e) => e.Message.Contains("Could not set lock on file", StringComparison.Ordinal);
 
     private void Configure(WarehouseOptions options)
     {
@@ -119,11 +177,31 @@ public sealed class LogWarehouse : IDisposable
             Execute($"SET temp_directory = {AthenaFunctions.Literal(temp)}");
         }
 
-        BringSchemaUpToDate();
+        if (options.ReadOnly)
+        {
+            CheckSchemaVersion();
+        }
+        else
+        {
+            BringSchemaUpToDate();
+        }
 
-        foreach (var statement in AthenaFunctions.CreateStatements())
+        // A read-only database cannot store macros; temporary ones live in the session.
+        foreach (var statement in AthenaFunctions.CreateStatements(temporary: options.ReadOnly))
         {
             Execute(statement);
+        }
+    }
+
+    private void CheckSchemaVersion()
+    {
+        var hasMeta = Count("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'warehouse_meta'") > 0;
+        var recorded = hasMeta ? Scalar("SELECT value FROM warehouse_meta WHERE name = 'schema_version'") as string : null;
+        if (recorded != WarehouseSchema.Version.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new NotSupportedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The warehouse {Path} has layout {recorded ?? "1"}, this tally reads layout {WarehouseSchema.Version}; open it read-write once (tally logs ingest) to upgrade it."));
         }
     }
 

@@ -11,4 +11,13 @@ public sealed record WarehouseOptions
 
     /// <summary>Where DuckDB spills; null = DuckDB's default (next to the database file).</summary>
     public string? TempDirectory { get; init; }
+
+    /// <summary>
+    /// How long opening a warehouse file waits while another process holds it (DuckDB allows one
+    /// writer process, or several readers); then <see cref="WarehouseBusyException"/>.
+    /// </summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Set by <see cref="LogWarehouse.OpenReadOnly"/>.</summary>
+    internal bool ReadOnly { get; init; }
 }
