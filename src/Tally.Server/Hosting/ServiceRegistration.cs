@@ -63,6 +63,7 @@ public static class ServiceRegistration
         services.AddSingleton(new CompletionBarrier(time));
         services.AddSingleton(AdminToken.LoadOrCreate(options.DataDir));
         services.AddHostedService<LogDeliveryService>();
+        services.AddSingleton<WarehouseIngestService>().AddHostedService(provider => provider.GetRequiredService<WarehouseIngestService>());
         return services;
     }
 }
