@@ -44,6 +44,9 @@ public sealed class S3RequestContext
 
     public S3Identity Caller => Identity ?? throw new InvalidOperationException("Operation requires an identity.");
 
+    /// <summary>The caller's canonical id, or AWS's id for anonymous callers (writes a policy or ACL let through).</summary>
+    public string CallerCanonicalId => Identity?.CanonicalUserId ?? Operations.Access.RequestAuthorization.AnonymousCanonicalId;
+
     public string? Query(string name) => Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
 
     public string? Header(string name) => Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;

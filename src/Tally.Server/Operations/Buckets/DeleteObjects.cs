@@ -41,7 +41,7 @@ public static class DeleteObjects
                 var deletion = await context.Store.DeleteObjectAsync(
                     context.BucketName,
                     key,
-                    new DeleteObjectOptions { VersionId = versionId, RequesterCanonicalId = context.Caller.CanonicalUserId },
+                    new DeleteObjectOptions { VersionId = versionId, RequesterCanonicalId = context.CallerCanonicalId },
                     context.Aborted);
                 var markerId = deletion.DeleteMarker ? deletion.VersionId : null;
                 context.Capture.Derived.Add(new DerivedRecord(context.BucketName, context.Bucket.OwnerCanonicalId, "BATCH.DELETE.OBJECT", key, 204, null, deletion.Removed?.Size, versionId ?? markerId));

@@ -11,7 +11,7 @@ public static class DeleteObject
         var deletion = await context.Store.DeleteObjectAsync(
             context.BucketName,
             context.Key,
-            new DeleteObjectOptions { VersionId = versionId, RequesterCanonicalId = context.Caller.CanonicalUserId },
+            new DeleteObjectOptions { VersionId = versionId, RequesterCanonicalId = context.CallerCanonicalId },
             context.Aborted);
         context.Capture.ObjectSize = deletion.Removed?.Size;
         if (deletion.DeleteMarker)

@@ -48,7 +48,7 @@ public static class ObjectRequestHeaders
     }
 
     public static ObjectWrite Write(S3RequestContext context) =>
-        new(Headers(context.Request), context.Caller.CanonicalUserId, Tags(context.Header("x-amz-tagging")), StorageClass(context.Header("x-amz-storage-class")));
+        new(Headers(context.Request), context.CallerCanonicalId, Tags(context.Header("x-amz-tagging")), StorageClass(context.Header("x-amz-storage-class")));
 
     public static string StorageClass(string? value)
     {
