@@ -27,7 +27,14 @@ internal static class ServeCommand
         var logRollBytes = new Option<long>("--log-roll-bytes") { Description = "Deliver a log object before it grows past this many bytes", DefaultValueFactory = _ => 5L * 1024 * 1024 };
         var logQueueRecords = new Option<int>("--log-queue-records") { Description = "Access-log records waiting for the spool at most (memory bound; beyond it records are dropped and reported)", DefaultValueFactory = _ => 65_536 };
 
+        var coldDir = LifecycleCommand.ColdDir();
+        var lifecycleDaySeconds = new Option<double?>("--lifecycle-day-seconds") { Description = "Make one lifecycle day last this many seconds (testing lifecycle rules, as Ceph's debug interval)" };
+        var restoreDelaySeconds = new Option<double>("--restore-delay-seconds") { Description = "Seconds a RestoreObject takes before the restored copy is readable", DefaultValueFactory = _ => 60 };
+
         var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel, accessLogFields, logCommitMs, logRollSeconds, logRollBytes, logQueueRecords };
+        command.Options.Add(coldDir);
+        command.Options.Add(lifecycleDaySeconds);
+        command.Options.Add(restoreDelaySeconds);
         command.SetAction(async (result, ct) =>
         {
             var options = new TallyOptions
@@ -44,6 +51,9 @@ internal static class ServeCommand
                 LogRollAge = TimeSpan.FromSeconds(result.GetValue(logRollSeconds)),
                 LogRollBytes = result.GetValue(logRollBytes),
                 LogQueueCapacity = result.GetValue(logQueueRecords),
+                ColdDir = result.GetValue(coldDir),
+                LifecycleDaySeconds = result.GetValue(lifecycleDaySeconds),
+                RestoreDelay = TimeSpan.FromSeconds(result.GetValue(restoreDelaySeconds)),
             };
             if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null))
             {
@@ -54,6 +64,12 @@ internal static class ServeCommand
             if (options.AccessLogFields is not (26 or 27) || result.GetValue(logCommitMs) < 0 || result.GetValue(logRollSeconds) < 1 || options.LogRollBytes < 1024 || options.LogQueueCapacity < 1)
             {
                 await Console.Error.WriteLineAsync("error: --access-log-fields is 26 or 27; --log-commit-ms >= 0; --log-roll-seconds >= 1; --log-roll-bytes >= 1024; --log-queue-records >= 1.");
+                return 2;
+            }
+
+            if (options.LifecycleDaySeconds is <= 0 || options.RestoreDelay < TimeSpan.Zero)
+            {
+                await Console.Error.WriteLineAsync("error: --lifecycle-day-seconds > 0; --restore-delay-seconds >= 0.");
                 return 2;
             }
 

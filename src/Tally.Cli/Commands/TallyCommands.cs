@@ -13,5 +13,6 @@ internal static class TallyCommands
         yield return ReportCommand.Create();
         yield return LogsCommand.Create();
         yield return LoggingCommand.Create();
+        yield return LifecycleCommand.Create();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Tally.Storage;
 
 namespace Tally.Lifecycle.Configuration;
@@ -5,17 +6,34 @@ namespace Tally.Lifecycle.Configuration;
 /// <summary>
 /// A bucket's lifecycle configuration as a settings document (kind <c>lifecycle</c>). Only
 /// validated configurations are stored: build them with <see cref="LifecycleConfigurationXml.Parse"/>,
-/// <see cref="LifecycleRules.ForLogBucket"/> or <see cref="LifecycleRules.WithRule"/>.
+/// <see cref="LifecycleRules.ForLogBucket"/> or <see cref="LifecycleRules.WithRule"/>. Thread-safe;
+/// parsed configurations are kept while their stored document is unchanged, since GET, HEAD and
+/// PUT read them for the x-amz-expiration header.
 /// </summary>
 public sealed class LifecycleSettings(IBucketSettingsStore settings)
 {
     public const string Kind = "lifecycle";
 
+    private readonly ConcurrentDictionary<string, (string Document, LifecycleRules Rules)> _parsed = new(StringComparer.Ordinal);
+
     /// <summary>Null when the bucket has no lifecycle configuration.</summary>
     public async Task<LifecycleRules?> GetAsync(string bucket, CancellationToken ct)
     {
         var document = await settings.GetAsync(bucket, Kind, ct).ConfigureAwait(false);
-        return document is null ? null : LifecycleConfigurationXml.FromDocument(document);
+        if (document is null)
+        {
+            _ = _parsed.TryRemove(bucket, out _);
+            return null;
+        }
+
+        if (_parsed.TryGetValue(bucket, out var cached) && string.Equals(cached.Document, document, StringComparison.Ordinal))
+        {
+            return cached.Rules;
+        }
+
+        var rules = LifecycleConfigurationXml.FromDocument(document);
+        _parsed[bucket] = (document, rules);
+        return rules;
     }
 
     /// <summary>Replaces the whole configuration (PutBucketLifecycleConfiguration semantics, spec §6.1).</summary>

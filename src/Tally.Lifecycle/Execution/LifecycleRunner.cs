@@ -30,8 +30,8 @@ public sealed record LifecycleRunReport(DateOnly Date, bool Ran, bool Resumed, L
 /// <see cref="ILifecycleStore"/>'s conditional actions, writing each action's <c>S3.*</c> access-log
 /// record. Progress (bucket, range, key marker, counters) is saved as it goes, so a restart
 /// resumes where the last save left off; a page evaluated again finds its actions done (the
-/// version is gone or changed), so nothing is deleted or logged twice. Not thread-safe: one
-/// runner per store.
+/// version is gone or changed), so nothing is deleted or logged twice. Runs are serialized: a
+/// call waits for the run in progress (one runner per store and progress file).
 /// </summary>
 public sealed partial class LifecycleRunner(
     IObjectStore store,
@@ -41,17 +41,20 @@ public sealed partial class LifecycleRunner(
     LifecycleRecords records,
     TimeProvider time,
     LifecycleRunnerOptions? options = null,
-    ILogger<LifecycleRunner>? logger = null)
+    ILogger<LifecycleRunner>? logger = null) : IDisposable
 {
     private readonly LifecycleRunnerOptions _options = options ?? new LifecycleRunnerOptions();
     private readonly LifecycleSettings _settings = new(settings);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly SemaphoreSlim _running = new(1, 1);
     private long _lastSave;
 
     public LifecycleCalendar Calendar => _options.Calendar;
 
     /// <summary>Today's lifecycle date at the clock's current time.</summary>
     public DateOnly Today => _options.Calendar.Today(time.GetUtcNow());
+
+    public void Dispose() => _running.Dispose();
 
     /// <summary>The saved progress (null before the first run).</summary>
     public LifecycleProgress? Progress => progressFile.Load();
@@ -60,30 +63,46 @@ public sealed partial class LifecycleRunner(
     /// Runs for today unless today's run completed already. An interrupted run resumes from its
     /// saved position (with today's date: whatever was due then is due now).
     /// </summary>
-    public Task<LifecycleRunReport> RunIfDueAsync(CancellationToken ct)
+    public async Task<LifecycleRunReport> RunIfDueAsync(CancellationToken ct)
     {
-        var today = Today;
-        var saved = progressFile.Load();
-        if (saved is { Completed: true } done && done.Date >= today)
+        await _running.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            return Task.FromResult(new LifecycleRunReport(done.Date, Ran: false, Resumed: false, done.Counters));
-        }
+            var today = Today;
+            var saved = progressFile.Load();
+            if (saved is { Completed: true } done && done.Date >= today)
+            {
+                return new LifecycleRunReport(done.Date, Ran: false, Resumed: false, done.Counters);
+            }
 
-        return saved is { Completed: false } running
-            ? RunFromAsync(running with { Date = running.Date > today ? running.Date : today }, resumed: true, ct)
-            : RunFromAsync(new LifecycleProgress { Date = today }, resumed: false, ct);
+            return await (saved is { Completed: false } running
+                ? RunFromAsync(running with { Date = running.Date > today ? running.Date : today }, resumed: true, ct)
+                : RunFromAsync(new LifecycleProgress { Date = today }, resumed: false, ct)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _running.Release();
+        }
     }
 
     /// <summary>
     /// Runs for <paramref name="date"/> now, whether or not a run for it completed
     /// (<c>tally lifecycle run --as-of</c>); resumes an interrupted run of the same date.
     /// </summary>
-    public Task<LifecycleRunReport> RunAsync(DateOnly date, CancellationToken ct)
+    public async Task<LifecycleRunReport> RunAsync(DateOnly date, CancellationToken ct)
     {
-        var saved = progressFile.Load();
-        return saved is { Completed: false } running && running.Date == date
-            ? RunFromAsync(running, resumed: true, ct)
-            : RunFromAsync(new LifecycleProgress { Date = date }, resumed: false, ct);
+        await _running.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var saved = progressFile.Load();
+            return await (saved is { Completed: false } running && running.Date == date
+                ? RunFromAsync(running, resumed: true, ct)
+                : RunFromAsync(new LifecycleProgress { Date = date }, resumed: false, ct)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ = _running.Release();
+        }
     }
 
     /// <summary>The key ranges a scan visits: one per distinct prefix of the enabled rules, or null for the whole bucket.</summary>

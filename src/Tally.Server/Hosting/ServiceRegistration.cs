@@ -16,7 +16,7 @@ public static class ServiceRegistration
 {
     public static IServiceCollection AddTallyServices(this IServiceCollection services, TallyOptions options, TimeProvider time)
     {
-        var store = DiskObjectStore.Open(options.DataDir, time);
+        var store = DiskObjectStore.Open(options.DataDir, time, options.ColdDir);
         var credentials = CredentialStore.Open(options.DataDir, options.Environment, time);
         services.AddSingleton(time);
         services.AddSingleton(options);
@@ -26,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<S3Dispatcher>();
         services.AddTallyAccessLogs(options, store, time);
+        services.AddTallyLifecycle(options, store, time);
         return services;
     }
 

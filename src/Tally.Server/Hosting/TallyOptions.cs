@@ -39,6 +39,18 @@ public sealed record TallyOptions
     /// <summary>Records waiting for the spool writer at most (the memory bound); beyond it records are dropped and counted.</summary>
     public int LogQueueCapacity { get; init; } = 65_536;
 
+    /// <summary>Where lifecycle transitions put cold data (another disk, say); null = &lt;data&gt;/cold.</summary>
+    public string? ColdDir { get; init; }
+
+    /// <summary>
+    /// Makes one lifecycle day last this many seconds (as Ceph's debug interval, so S3 test suites
+    /// can watch rules act); null = real days.
+    /// </summary>
+    public double? LifecycleDaySeconds { get; init; }
+
+    /// <summary>How long a RestoreObject takes before the restored copy is readable (spec §6.6).</summary>
+    public TimeSpan RestoreDelay { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// Reads TALLY_* settings such as the root keys; the process environment unless a host (a
     /// test) supplies its own.

@@ -3,6 +3,7 @@ using Tally.Core.Errors;
 using Tally.S3.Operations;
 using Tally.Server.Operations.Access;
 using Tally.Server.Operations.Buckets;
+using Tally.Server.Operations.Lifecycle;
 using Tally.Server.Operations.Logging;
 using Tally.Server.Operations.Multipart;
 using Tally.Server.Operations.Objects;
@@ -58,6 +59,10 @@ public static class S3Handlers
             [S3Operations.GetPublicAccessBlock] = GetPublicAccessBlock.HandleAsync,
             [S3Operations.PutPublicAccessBlock] = PutPublicAccessBlock.HandleAsync,
             [S3Operations.DeletePublicAccessBlock] = DeletePublicAccessBlock.HandleAsync,
+            [S3Operations.PutBucketLifecycleConfiguration] = PutBucketLifecycleConfiguration.HandleAsync,
+            [S3Operations.GetBucketLifecycleConfiguration] = GetBucketLifecycleConfiguration.HandleAsync,
+            [S3Operations.DeleteBucketLifecycle] = DeleteBucketLifecycle.HandleAsync,
+            [S3Operations.RestoreObject] = RestoreObject.HandleAsync,
             [S3Operations.ListObjectVersions] = ListObjectVersions.HandleAsync,
             [S3Operations.GetBucketVersioning] = GetBucketVersioning.HandleAsync,
             [S3Operations.PutBucketVersioning] = PutBucketVersioning.HandleAsync,

@@ -125,6 +125,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     private async Task CloseAsync()
     {
+        Runner.Dispose();
         await _spool.DisposeAsync();
         _registry.Dispose();
         await Store.DisposeAsync();

@@ -1,3 +1,4 @@
+using Tally.Server.Operations.Lifecycle;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Operations.Objects;
@@ -11,6 +12,7 @@ public static class GetObject
         var versionId = ObjectVersions.Requested(context);
         await using var read = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.GetObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
         ObjectVersions.Announce(context, read.Info.VersionId);
+        await LifecycleResponseHeaders.WriteAsync(context, read.Info, restore: true);
         var plan = ObjectReadPlan.Prepare(context, read.Info);
         context.Response.StatusCode = plan.Status;
         var content = read.Content;

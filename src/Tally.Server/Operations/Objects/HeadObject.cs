@@ -1,3 +1,4 @@
+using Tally.Server.Operations.Lifecycle;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Operations.Objects;
@@ -9,6 +10,7 @@ public static class HeadObject
         var versionId = ObjectVersions.Requested(context);
         var info = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.HeadObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
         ObjectVersions.Announce(context, info.VersionId);
+        await LifecycleResponseHeaders.WriteAsync(context, info, restore: true);
         var plan = ObjectReadPlan.Prepare(context, info);
         context.Response.StatusCode = plan.Status;
     }

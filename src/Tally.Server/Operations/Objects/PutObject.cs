@@ -1,3 +1,4 @@
+using Tally.Server.Operations.Lifecycle;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Operations.Objects;
@@ -17,6 +18,7 @@ public static class PutObject
         context.Capture.ObjectSize = info.Size;
         context.Response.Headers.ETag = info.ETag;
         ObjectVersions.AnnounceCreated(context, info.VersionId);
+        await LifecycleResponseHeaders.WriteAsync(context, info, restore: false);
         body.WriteChecksumHeaders(context.Response.Headers, info.Checksums);
         await S3Responses.WriteEmptyAsync(context);
     }
