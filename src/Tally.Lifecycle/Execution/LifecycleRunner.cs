@@ -17,6 +17,12 @@ public sealed record LifecycleRunnerOptions
     public TimeSpan ProgressSaveInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public LifecycleCalendar Calendar { get; init; } = LifecycleCalendar.Standard;
+
+    /// <summary>
+    /// Actions of one page carried out at once: the store group-commits concurrent writes, so a
+    /// page of expirations shares a few catalog fsyncs instead of paying one each.
+    /// </summary>
+    public int ActionParallelism { get; init; } = 32;
 }
 
 /// <summary>What one call did. <paramref name="Ran"/> is false when today's run had completed already.</summary>
@@ -200,10 +206,13 @@ public sealed partial class LifecycleRunner(
             {
                 var page = await store.ListKeyVersionsAsync(bucket.Name, ranges[range], marker, _options.PageSize, ct).ConfigureAwait(false);
                 var counters = progress.Counters;
+                var due = new List<(ObjectVersion Version, LifecycleAction Action)>();
                 foreach (var key in page.Keys)
                 {
-                    counters = await HandleKeyAsync(bucket, rules, key, progress.Date, versioned, counters, ct).ConfigureAwait(false);
+                    counters = Evaluate(rules, key, progress.Date, versioned, counters, due);
                 }
+
+                counters = await ExecuteAllAsync(bucket, due, counters, ct).ConfigureAwait(false);
 
                 marker = page.NextKeyMarker;
                 progress = progress with { Range = marker is null ? range + 1 : range, KeyMarker = marker, Counters = counters };
@@ -217,7 +226,8 @@ public sealed partial class LifecycleRunner(
         return progress;
     }
 
-    private async Task<LifecycleCounters> HandleKeyAsync(BucketInfo bucket, LifecycleRules rules, KeyVersions key, DateOnly today, bool versioned, LifecycleCounters counters, CancellationToken ct)
+    /// <summary>Evaluates every version of one key; what is due is added to <paramref name="due"/>.</summary>
+    private LifecycleCounters Evaluate(LifecycleRules rules, KeyVersions key, DateOnly today, bool versioned, LifecycleCounters counters, List<(ObjectVersion Version, LifecycleAction Action)> due)
     {
         var calendar = _options.Calendar;
         var versions = key.Versions;
@@ -248,14 +258,42 @@ public sealed partial class LifecycleRunner(
             counters = counters with { VersionsVisited = counters.VersionsVisited + 1 };
             if (LifecycleEvaluator.Evaluate(rules, facts, today) is { } action)
             {
-                counters = await ExecuteAsync(bucket, version, action, counters, ct).ConfigureAwait(false);
+                due.Add((version, action));
             }
         }
 
         return counters;
     }
 
-    private async Task<LifecycleCounters> ExecuteAsync(BucketInfo bucket, ObjectVersion version, LifecycleAction action, LifecycleCounters counters, CancellationToken ct)
+    private async Task<LifecycleCounters> ExecuteAllAsync(BucketInfo bucket, List<(ObjectVersion Version, LifecycleAction Action)> due, LifecycleCounters counters, CancellationToken ct)
+    {
+        if (due.Count == 0)
+        {
+            return counters;
+        }
+
+        var outcomes = new ActionOutcome[due.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, due.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.ActionParallelism), CancellationToken = ct },
+            async (i, token) => outcomes[i] = await ExecuteAsync(bucket, due[i].Version, due[i].Action, token).ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
+        {
+            counters = outcome switch
+            {
+                ActionOutcome.Expired => counters with { Expired = counters.Expired + 1 },
+                ActionOutcome.DeleteMarkerCreated => counters with { DeleteMarkersCreated = counters.DeleteMarkersCreated + 1 },
+                ActionOutcome.Transitioned => counters with { Transitioned = counters.Transitioned + 1 },
+                ActionOutcome.NoncurrentExpired => counters with { NoncurrentExpired = counters.NoncurrentExpired + 1 },
+                ActionOutcome.DeleteMarkerRemoved => counters with { DeleteMarkersRemoved = counters.DeleteMarkersRemoved + 1 },
+                _ => counters with { Skipped = counters.Skipped + 1 },
+            };
+        }
+
+        return counters;
+    }
+
+    private async Task<ActionOutcome> ExecuteAsync(BucketInfo bucket, ObjectVersion version, LifecycleAction action, CancellationToken ct)
     {
         // Versioned buckets name the version acted on (or created) in the record; a bucket never
         // versioned has none (its records show "-", as for requests).
@@ -268,17 +306,17 @@ public sealed partial class LifecycleRunner(
                     var deletion = await lifecycle.ExpireCurrentVersionAsync(version, ct).ConfigureAwait(false);
                     if (deletion is null)
                     {
-                        return counters with { Skipped = counters.Skipped + 1 };
+                        return ActionOutcome.Skipped;
                     }
 
                     if (deletion.MarkerCreated)
                     {
                         Log(bucket, "S3.CREATE.DELETEMARKER", version, LoggedVersion(deletion.VersionId));
-                        return counters with { DeleteMarkersCreated = counters.DeleteMarkersCreated + 1 };
+                        return ActionOutcome.DeleteMarkerCreated;
                     }
 
                     Log(bucket, "S3.EXPIRE.OBJECT", version, LoggedVersion(version.VersionId));
-                    return counters with { Expired = counters.Expired + 1 };
+                    return ActionOutcome.Expired;
                 }
 
             case LifecycleActionKind.Transition or LifecycleActionKind.TransitionNoncurrentVersion:
@@ -286,11 +324,11 @@ public sealed partial class LifecycleRunner(
                     var moved = await lifecycle.TransitionVersionAsync(version, action.StorageClass!, ct).ConfigureAwait(false);
                     if (moved is null)
                     {
-                        return counters with { Skipped = counters.Skipped + 1 };
+                        return ActionOutcome.Skipped;
                     }
 
                     Log(bucket, action.LogOperation, version, LoggedVersion(version.VersionId));
-                    return counters with { Transitioned = counters.Transitioned + 1 };
+                    return ActionOutcome.Transitioned;
                 }
 
             case LifecycleActionKind.ExpireNoncurrentVersion or LifecycleActionKind.RemoveExpiredDeleteMarker:
@@ -299,13 +337,11 @@ public sealed partial class LifecycleRunner(
                     var removed = await lifecycle.ExpireVersionAsync(version, onlyIfSoleVersion: marker, ct).ConfigureAwait(false);
                     if (removed is null)
                     {
-                        return counters with { Skipped = counters.Skipped + 1 };
+                        return ActionOutcome.Skipped;
                     }
 
                     Log(bucket, "S3.EXPIRE.OBJECT", version, version.VersionId);
-                    return marker
-                        ? counters with { DeleteMarkersRemoved = counters.DeleteMarkersRemoved + 1 }
-                        : counters with { NoncurrentExpired = counters.NoncurrentExpired + 1 };
+                    return marker ? ActionOutcome.DeleteMarkerRemoved : ActionOutcome.NoncurrentExpired;
                 }
 
             default:
@@ -382,4 +418,14 @@ public sealed partial class LifecycleRunner(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Lifecycle run for {Date} completed: {Visited} versions visited, {Expired} expired, {Markers} delete markers, {Transitioned} transitioned, {Noncurrent} noncurrent expired, {MarkersRemoved} markers removed, {Aborted} uploads aborted")]
     private static partial void LogRunCompleted(ILogger logger, DateOnly date, long visited, long expired, long markers, long transitioned, long noncurrent, long markersRemoved, long aborted);
+
+    private enum ActionOutcome
+    {
+        Skipped,
+        Expired,
+        DeleteMarkerCreated,
+        Transitioned,
+        NoncurrentExpired,
+        DeleteMarkerRemoved,
+    }
 }
