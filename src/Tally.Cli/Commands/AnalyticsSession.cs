@@ -23,7 +23,16 @@ internal static class AnalyticsSession
                 return null;
             }
 
-            return LogWarehouse.Open(path, options);
+            try
+            {
+                return LogWarehouse.Open(path, options);
+            }
+            catch (WarehouseBusyException e)
+            {
+                // The server holds the file while it loads delivered logs; say so instead of a stack trace.
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return null;
+            }
         }
 
         var warehouse = LogWarehouse.OpenTemporary(options);
