@@ -12,6 +12,15 @@ namespace Tally.Storage;
 public interface ILifecycleStore
 {
     /// <summary>
+    /// Like <see cref="IObjectStore.ListKeyVersionsAsync"/> (whole version stacks, key order, resume
+    /// with NextKeyMarker) but only keys that <paramref name="candidates"/> selects, the filter
+    /// evaluated in the catalog so that keys with nothing due cost a row read, not a version stack.
+    /// The versions carry what lifecycle uses (size, ETag, tags, class, owner, times); their
+    /// headers, checksums and part sizes are not read.
+    /// </summary>
+    Task<KeyVersionsPage> ListLifecycleCandidatesAsync(string bucket, string? prefix, string? afterKey, int maxKeys, LifecycleCandidates candidates, CancellationToken ct);
+
+    /// <summary>
     /// Expiration of the current version (spec §6.3): while <paramref name="expected"/> is still the
     /// key's latest version, unchanged, removes it (bucket never versioned) or adds a delete marker
     /// (Enabled; a null marker when Suspended). Null when it is no longer the latest.

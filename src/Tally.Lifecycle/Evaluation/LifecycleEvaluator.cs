@@ -19,6 +19,12 @@ public static class LifecycleEvaluator
     /// </summary>
     public static DateOnly DueDate(DateTimeOffset since, int days)
     {
+        // Days is any positive int (as AWS accepts): past the calendar's end, never due.
+        if (days >= (DateTime.MaxValue - since.UtcDateTime).TotalDays)
+        {
+            return DateOnly.MaxValue;
+        }
+
         var at = since.UtcDateTime.AddDays(days);
         var date = DateOnly.FromDateTime(at);
         return at.TimeOfDay == TimeSpan.Zero ? date : date.AddDays(1);

@@ -147,6 +147,46 @@ public sealed partial class LifecycleRunner(
         return ranges;
     }
 
+    /// <summary>
+    /// The catalog filter of a scan on <paramref name="today"/>: a version can only be due if it
+    /// is at least as old as the youngest age any enabled rule acts on (spec §6.3: N days after
+    /// creation, at midnight, so modified at or before today − N); a Date that has come makes
+    /// every version a candidate; noncurrent rules count from when a version became noncurrent;
+    /// ExpiredObjectDeleteMarker makes every delete marker a candidate. A necessary condition
+    /// only: the evaluator decides.
+    /// </summary>
+    internal static LifecycleCandidates Candidates(LifecycleRules rules, DateOnly today, LifecycleCalendar calendar)
+    {
+        int? currentDays = null;
+        int? noncurrentDays = null;
+        var allCurrent = false;
+        var allNoncurrent = false;
+        var markers = false;
+        foreach (var rule in rules.Rules.Where(r => r.Enabled))
+        {
+            foreach (var (days, date) in rule.Transitions.Select(t => (t.Days, t.Date)).Append((rule.Expiration?.Days, rule.Expiration?.Date)))
+            {
+                currentDays = days is { } d && (currentDays is null || d < currentDays) ? d : currentDays;
+                allCurrent |= date is { } at && at <= today;
+            }
+
+            markers |= rule.Expiration?.ExpiredObjectDeleteMarker == true;
+            foreach (var days in rule.NoncurrentVersionTransitions.Select(t => (int?)t.NoncurrentDays).Append(rule.NoncurrentVersionExpiration?.NoncurrentDays))
+            {
+                noncurrentDays = days is { } d && (noncurrentDays is null || d < noncurrentDays) ? d : noncurrentDays;
+            }
+
+            allNoncurrent |= rule.NoncurrentVersionExpiration is { NoncurrentDays: null };
+        }
+
+        // One second of slack: the calendar's mapping is rounded to milliseconds, and a looser
+        // filter only means one more key evaluated.
+        DateTimeOffset? Cutoff(bool all, int? days) =>
+            all ? DateTimeOffset.MaxValue : days is { } d && d <= today.DayNumber ? calendar.ToRealTime(today.AddDays(-d)).AddSeconds(1) : null;
+
+        return new LifecycleCandidates(Cutoff(allCurrent, currentDays), Cutoff(allNoncurrent, noncurrentDays), markers);
+    }
+
     private async Task<LifecycleRunReport> RunFromAsync(LifecycleProgress start, bool resumed, CancellationToken ct)
     {
         var progress = start;
@@ -198,13 +238,14 @@ public sealed partial class LifecycleRunner(
         }
 
         var ranges = ScanRanges(rules, uploads: false);
+        var candidates = Candidates(rules, progress.Date, _options.Calendar);
         var versioned = bucket.Versioning != VersioningStatus.Unversioned;
         for (var range = progress.Range; range < ranges.Count; range++)
         {
             var marker = range == progress.Range ? progress.KeyMarker : null;
             do
             {
-                var page = await store.ListKeyVersionsAsync(bucket.Name, ranges[range], marker, _options.PageSize, ct).ConfigureAwait(false);
+                var page = await lifecycle.ListLifecycleCandidatesAsync(bucket.Name, ranges[range], marker, _options.PageSize, candidates, ct).ConfigureAwait(false);
                 var counters = progress.Counters;
                 var due = new List<(ObjectVersion Version, LifecycleAction Action)>();
                 foreach (var key in page.Keys)
@@ -255,14 +296,13 @@ public sealed partial class LifecycleRunner(
                 newerNoncurrent++;
             }
 
-            counters = counters with { VersionsVisited = counters.VersionsVisited + 1 };
             if (LifecycleEvaluator.Evaluate(rules, facts, today) is { } action)
             {
                 due.Add((version, action));
             }
         }
 
-        return counters;
+        return counters with { VersionsVisited = counters.VersionsVisited + versions.Count };
     }
 
     private async Task<LifecycleCounters> ExecuteAllAsync(BucketInfo bucket, List<(ObjectVersion Version, LifecycleAction Action)> due, LifecycleCounters counters, CancellationToken ct)

@@ -10,11 +10,82 @@ namespace Tally.Storage.Disk;
 /// </summary>
 public sealed partial class DiskObjectStore : ILifecycleStore
 {
+    private const string LifecycleColumns = "key, size, etag, modified_ms, tags, storage_class, owner, version_id, latest, marker, noncurrent_ms";
+
     // Set by Open before the store is handed out.
     private ColdTier _cold = null!;
 
     /// <summary>Where the cold tier keeps its files (<c>--cold-dir</c>, default &lt;data&gt;/cold).</summary>
     public string ColdDirectory => _cold.Root;
+
+    public Task<KeyVersionsPage> ListLifecycleCandidatesAsync(string bucket, string? prefix, string? afterKey, int maxKeys, LifecycleCandidates candidates, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ct.ThrowIfCancellationRequested();
+        var from = DelimitedListing.Start(prefix ?? string.Empty, string.IsNullOrEmpty(afterKey) ? null : afterKey);
+        var upper = string.IsNullOrEmpty(prefix) ? null : Utf8KeyOrder.PrefixEnd(prefix);
+        var max = Math.Max(maxKeys, 1);
+        var modified = Bound(candidates.ModifiedAtOrBefore);
+        var noncurrent = Bound(candidates.NoncurrentAtOrBefore);
+        return Task.FromResult(_catalog.Read(db =>
+        {
+            RequireBucket(db, bucket);
+
+            // One pass over the key range in primary-key order: a row that cannot be due is
+            // skipped without being decoded, so a run with nothing due reads each row once.
+            var sql = "SELECT DISTINCT key FROM objects WHERE bucket = $p0 AND key " + (from.Inclusive ? ">=" : ">") + " $p1"
+                + (upper is null ? string.Empty : " AND key < $p6")
+                + " AND (modified_ms <= $p2 OR (latest = 0 AND coalesce(noncurrent_ms, modified_ms) <= $p3) OR (marker = 1 AND $p4 = 1))"
+                + " ORDER BY key LIMIT $p5";
+            var keys = new List<string>(Math.Min(max, 1024));
+            using (var reader = db.Command(sql, bucket, from.Key, modified, noncurrent, candidates.AnyDeleteMarker ? 1 : 0, max, upper).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    keys.Add(reader.GetString(0));
+                }
+            }
+
+            // The stacks of those keys in one ordered pass over their range; keys in between that
+            // are not candidates are stepped over undecoded.
+            var stacks = new List<KeyVersions>(keys.Count);
+            if (keys.Count > 0)
+            {
+                var members = new HashSet<string>(keys, StringComparer.Ordinal);
+                var versions = new List<ObjectVersion>();
+                using var reader = db.Command(
+                    "SELECT " + LifecycleColumns + " FROM objects WHERE bucket = $p0 AND key >= $p1 AND key <= $p2 ORDER BY key, seq DESC",
+                    bucket,
+                    keys[0],
+                    keys[^1]).ExecuteReader();
+                while (reader.Read())
+                {
+                    var key = reader.GetString(0);
+                    if (!members.Contains(key))
+                    {
+                        continue;
+                    }
+
+                    if (versions.Count > 0 && !string.Equals(versions[0].Key, key, StringComparison.Ordinal))
+                    {
+                        stacks.Add(new KeyVersions(versions[0].Key, versions));
+                        versions = [];
+                    }
+
+                    versions.Add(ReadLifecycleVersion(bucket, reader));
+                }
+
+                if (versions.Count > 0)
+                {
+                    stacks.Add(new KeyVersions(versions[0].Key, versions));
+                }
+            }
+
+            return new KeyVersionsPage(stacks, keys.Count == max ? keys[^1] : null);
+        }));
+
+        static long Bound(DateTimeOffset? at) => at is not { } t ? long.MinValue : t == DateTimeOffset.MaxValue ? long.MaxValue : t.ToUnixTimeMilliseconds();
+    }
 
     public Task<ObjectDeletion?> ExpireCurrentVersionAsync(ObjectVersion expected, CancellationToken ct)
     {
@@ -434,6 +505,24 @@ public sealed partial class DiskObjectStore : ILifecycleStore
 
         var status = new RestoreStatus(FromMs(reader.GetInt64(0)), FromMs(reader.GetInt64(1)), FromMs(reader.GetInt64(2)), reader.GetInt32(3), reader.GetString(4));
         return (status, reader.IsDBNull(5) ? null : reader.GetString(5));
+    }
+
+    /// <summary>
+    /// A version as lifecycle reads it: what rules match on and actions check (size, ETag, tags,
+    /// class, times); headers, checksums and part sizes are left undecoded (empty).
+    /// </summary>
+    private static ObjectVersion ReadLifecycleVersion(string bucket, Microsoft.Data.Sqlite.SqliteDataReader r)
+    {
+        var marker = r.GetInt64(9) != 0;
+        var modified = FromMs(r.GetInt64(3));
+        var versionId = r.GetString(7);
+        var info = marker
+            ? null
+            : new ObjectInfo(bucket, r.GetString(0), r.GetInt64(1), r.GetString(2), modified, ObjectHeaders.Empty, CatalogJson.Map(r.GetString(4)), NoEntries, r.GetString(5), r.GetString(6), null)
+            {
+                VersionId = versionId,
+            };
+        return new ObjectVersion(bucket, r.GetString(0), versionId, r.GetInt64(8) != 0, marker, modified, r.IsDBNull(10) ? null : FromMs(r.GetInt64(10)), r.GetString(6), info);
     }
 
     /// <summary>The version a scan evaluated is still the one stored (same id, time, marker-ness and ETag).</summary>

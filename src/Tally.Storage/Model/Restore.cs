@@ -33,3 +33,15 @@ public sealed record RestoreRequest(int Days, string Tier, DateTimeOffset ReadyA
 
 /// <summary>What one pass of cold-tier upkeep did.</summary>
 public sealed record ColdTierUpkeep(int CopiesRestored, int CopiesExpired, int FilesDeleted);
+
+/// <summary>
+/// Which keys a lifecycle scan must read (a necessary condition for anything to be due): a key
+/// qualifies when one of its versions was modified at or before <paramref name="ModifiedAtOrBefore"/>,
+/// became noncurrent at or before <paramref name="NoncurrentAtOrBefore"/>, or is a delete marker
+/// while <paramref name="AnyDeleteMarker"/>. Null bounds select nothing by that condition;
+/// <see cref="DateTimeOffset.MaxValue"/> selects everything.
+/// </summary>
+public sealed record LifecycleCandidates(DateTimeOffset? ModifiedAtOrBefore, DateTimeOffset? NoncurrentAtOrBefore, bool AnyDeleteMarker)
+{
+    public static LifecycleCandidates All { get; } = new(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue, AnyDeleteMarker: true);
+}

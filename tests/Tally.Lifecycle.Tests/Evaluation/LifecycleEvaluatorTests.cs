@@ -21,6 +21,15 @@ public sealed class LifecycleEvaluatorTests
     }
 
     [Fact]
+    public void Days_past_the_end_of_the_calendar_are_never_due()
+    {
+        var rules = LifecycleXml.Parse(Rule("<Filter/>", "<Expiration><Days>2147483647</Days></Expiration><Transition><Days>2147483646</Days><StorageClass>GLACIER</StorageClass></Transition>"));
+
+        Assert.Equal(DateOnly.MaxValue, LifecycleEvaluator.DueDate(Jan15At1030, int.MaxValue));
+        Assert.Null(LifecycleEvaluator.Evaluate(rules, Object("a", Jan15At1030) with { Size = 1 << 20 }, new DateOnly(9999, 12, 30)));
+    }
+
+    [Fact]
     public void Expires_on_the_due_midnight_and_not_the_day_before()
     {
         var rules = LifecycleXml.Parse(Rule("<Filter/>", "<Expiration><Days>3</Days></Expiration>"));

@@ -243,6 +243,49 @@ public sealed class LifecycleRunnerTests
     }
 
     [Fact]
+    public async Task A_run_with_nothing_due_decodes_no_version()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.Store.PutBucketVersioningAsync(EngineHarness.Bucket, VersioningStatus.Enabled, None);
+        await h.PutRulesAsync(Rule("<Filter/>", "<Expiration><Days>30</Days></Expiration><NoncurrentVersionExpiration><NoncurrentDays>10</NoncurrentDays></NoncurrentVersionExpiration>"));
+        for (var i = 0; i < 20; i++)
+        {
+            _ = await h.PutAsync($"k{i % 5}", "v" + i);
+        }
+
+        h.Time.Advance(TimeSpan.FromDays(5));
+        var quiet = await h.RunAsync();
+        Assert.Equal(0, quiet.Counters.VersionsVisited);
+
+        // Ten days after the overwrites the noncurrent versions are due, and only their keys are read.
+        h.Time.Advance(TimeSpan.FromDays(6));
+        var due = await h.RunAsync();
+        Assert.Equal(15, due.Counters.NoncurrentExpired);
+        Assert.Equal(20, due.Counters.VersionsVisited);
+    }
+
+    [Fact]
+    public void Candidate_filter_follows_the_youngest_rule_and_dates_that_have_come()
+    {
+        var today = new DateOnly(2024, 3, 10);
+        var calendar = LifecycleCalendar.Standard;
+        var days = LifecycleRunner.Candidates(LifecycleXml.Parse(
+            Rule("<Filter/>", "<Expiration><Days>30</Days></Expiration>", "a"),
+            Rule("<Filter><Prefix>x</Prefix></Filter>", "<Transition><Days>7</Days><StorageClass>GLACIER</StorageClass></Transition>", "b"),
+            Rule("<Filter><Prefix>y</Prefix></Filter>", "<Expiration><Days>1</Days></Expiration>", "off").Replace("Enabled", "Disabled", StringComparison.Ordinal)), today, calendar);
+        var dated = LifecycleRunner.Candidates(LifecycleXml.Parse(Rule("<Filter/>", "<Expiration><Date>2024-03-10T00:00:00Z</Date></Expiration>")), today, calendar);
+        var future = LifecycleRunner.Candidates(LifecycleXml.Parse(Rule("<Filter/>", "<Expiration><Date>2024-03-11T00:00:00Z</Date></Expiration>")), today, calendar);
+        var markers = LifecycleRunner.Candidates(LifecycleXml.Parse(Rule("<Filter/>", "<Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration><NoncurrentVersionExpiration><NewerNoncurrentVersions>3</NewerNoncurrentVersions></NoncurrentVersionExpiration>")), today, calendar);
+
+        Assert.Equal(new DateTimeOffset(2024, 3, 3, 0, 0, 1, TimeSpan.Zero), days.ModifiedAtOrBefore);
+        Assert.Null(days.NoncurrentAtOrBefore);
+        Assert.False(days.AnyDeleteMarker);
+        Assert.Equal(DateTimeOffset.MaxValue, dated.ModifiedAtOrBefore);
+        Assert.Null(future.ModifiedAtOrBefore);
+        Assert.Equal(new LifecycleCandidates(null, DateTimeOffset.MaxValue, AnyDeleteMarker: true), markers);
+    }
+
+    [Fact]
     public async Task A_bucket_without_logging_gets_no_records_but_still_expires()
     {
         await using var h = await EngineHarness.StartAsync(Start, logging: false);
