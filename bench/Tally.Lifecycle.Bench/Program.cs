@@ -9,7 +9,7 @@ using Tally.Storage.Model;
 // Lifecycle benchmark (bench/lifecycle/README.md): positional arguments only.
 //   populate DIR N [CONCURRENCY]   N objects of 128 bytes in bucket "bench" (keys logs/DDDD/NNNNNNN), through PutObjectAsync
 //   nothing-due DIR                a run whose whole-bucket rule has nothing due: every object is visited and evaluated
-//   narrow DIR                     the same with a rule whose prefix covers 1% of the keys
+//   narrow DIR                     evaluate-all with a rule whose prefix covers 1% of the keys
 //   repeat DIR                     a second RunIfDue on the same day (the run completed already)
 //   evaluate-all DIR               every object old enough for the rule, none matching its tag: the evaluation rate
 //   expire-all DIR                 a run that expires every object (destroys the data set)
@@ -53,7 +53,11 @@ switch (command)
 
     case "narrow":
         // Keys are logs/DDDD/…, DDDD = i % 100: one prefix of the hundred holds 1% of the objects.
-        return await RunAsync("<Filter><Prefix>logs/0042/</Prefix></Filter>", "<Expiration><Days>36500</Days></Expiration>", repeat: false);
+        return await RunAsync(
+            "<Filter><And><Prefix>logs/0042/</Prefix><Tag><Key>never</Key><Value>set</Value></Tag></And></Filter>",
+            "<Expiration><Days>1</Days></Expiration>",
+            repeat: false,
+            asOf: DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(3));
 
     case "repeat":
         return await RunAsync("<Filter/>", "<Expiration><Days>36500</Days></Expiration>", repeat: true);

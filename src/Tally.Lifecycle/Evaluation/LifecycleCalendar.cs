@@ -31,6 +31,17 @@ public sealed class LifecycleCalendar
     public bool IsCompressed => DayLength != TimeSpan.FromDays(1);
 
     /// <summary>
+    /// Names the timeline: lifecycle dates of two calendars with different ids do not compare
+    /// (the runner starts afresh when its saved progress was made on another timeline).
+    /// </summary>
+    public string Id => IsCompressed
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"compressed:{DayLength.Ticks}:{_anchor.UtcTicks}")
+        : "standard";
+
+    /// <summary>The real instant mapped to <see cref="CompressedEpoch"/> (the Unix epoch for real days).</summary>
+    public DateTimeOffset Anchor => _anchor;
+
+    /// <summary>
     /// A calendar whose days last <paramref name="dayLength"/>; the lifecycle midnights fall on
     /// multiples of it counted from the Unix epoch, the one nearest before <paramref name="now"/>
     /// being <see cref="CompressedEpoch"/>.

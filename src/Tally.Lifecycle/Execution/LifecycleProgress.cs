@@ -11,6 +11,9 @@ public sealed record LifecycleProgress
 
     public bool Completed { get; init; }
 
+    /// <summary>The <see cref="Evaluation.LifecycleCalendar.Id"/> the dates count on (null: real days).</summary>
+    public string? Calendar { get; init; }
+
     /// <summary>The bucket being scanned; null before the first.</summary>
     public string? Bucket { get; init; }
 

@@ -75,7 +75,7 @@ public sealed partial class LifecycleRunner(
         try
         {
             var today = Today;
-            var saved = progressFile.Load();
+            var saved = Load();
             if (saved is { Completed: true } done && done.Date >= today)
             {
                 return new LifecycleRunReport(done.Date, Ran: false, Resumed: false, done.Counters);
@@ -100,7 +100,7 @@ public sealed partial class LifecycleRunner(
         await _running.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var saved = progressFile.Load();
+            var saved = Load();
             return await (saved is { Completed: false } running && running.Date == date
                 ? RunFromAsync(running, resumed: true, ct)
                 : RunFromAsync(new LifecycleProgress { Date = date }, resumed: false, ct)).ConfigureAwait(false);
@@ -187,9 +187,16 @@ public sealed partial class LifecycleRunner(
         return new LifecycleCandidates(Cutoff(allCurrent, currentDays), Cutoff(allNoncurrent, noncurrentDays), markers);
     }
 
+    /// <summary>The saved progress when it counts on this runner's calendar (another timeline's dates mean nothing here).</summary>
+    private LifecycleProgress? Load()
+    {
+        var saved = progressFile.Load();
+        return saved is not null && string.Equals(saved.Calendar ?? LifecycleCalendar.Standard.Id, _options.Calendar.Id, StringComparison.Ordinal) ? saved : null;
+    }
+
     private async Task<LifecycleRunReport> RunFromAsync(LifecycleProgress start, bool resumed, CancellationToken ct)
     {
-        var progress = start;
+        var progress = start with { Calendar = _options.Calendar.IsCompressed ? _options.Calendar.Id : null };
         Save(progress, force: true);
         LogRunStarting(_logger, progress.Date, resumed, progress.Bucket);
         foreach (var (bucket, rules) in await _settings.ListAsync(ct).ConfigureAwait(false))

@@ -18,7 +18,7 @@ public static class LifecycleRegistration
     {
         ArgumentNullException.ThrowIfNull(options);
         var calendar = options.LifecycleDaySeconds is { } seconds
-            ? LifecycleCalendar.Compressed(TimeSpan.FromSeconds(seconds), time.GetUtcNow())
+            ? LifecycleCalendar.Compressed(TimeSpan.FromSeconds(seconds), CompressedAnchor(options.DataDir, time))
             : LifecycleCalendar.Standard;
         services.AddSingleton(calendar);
         services.AddSingleton<ILifecycleStore>(store);
@@ -37,5 +37,23 @@ public static class LifecycleRegistration
             provider.GetRequiredService<ILogger<LifecycleRunner>>()));
         services.AddHostedService<LifecycleService>();
         return services;
+    }
+
+    /// <summary>
+    /// Where a compressed timeline starts, kept in the data directory so that a restart continues
+    /// the same lifecycle dates (the runner's saved progress counts on them).
+    /// </summary>
+    private static DateTimeOffset CompressedAnchor(string dataDir, TimeProvider time)
+    {
+        var path = Path.Combine(dataDir, "lifecycle", "compressed-anchor");
+        if (File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        }
+
+        var now = time.GetUtcNow();
+        _ = Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return now;
     }
 }

@@ -326,6 +326,26 @@ public sealed class LifecycleRunnerTests
     }
 
     [Fact]
+    public async Task Progress_saved_on_another_timeline_is_not_trusted()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.PutRulesAsync(Rule("<Filter/>", "<Expiration><Days>1</Days></Expiration>"));
+        _ = await h.PutAsync("a");
+        Assert.Equal(new DateOnly(2024, 3, 1), (await h.RunAsync()).Date);
+
+        // A compressed timeline starts in 2000: the real-days run of 2024 says nothing about it.
+        h.Options = h.Options with { Calendar = LifecycleCalendar.Compressed(TimeSpan.FromSeconds(10), h.Time.GetUtcNow()) };
+        await h.RestartAsync();
+        var compressed = await h.RunAsync();
+
+        Assert.True(compressed.Ran);
+        Assert.Equal(LifecycleCalendar.CompressedEpoch.Year, compressed.Date.Year);
+        Assert.False((await h.RunAsync()).Ran);
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, (await h.RunAsync()).Counters.Expired);
+    }
+
+    [Fact]
     public async Task An_object_overwritten_after_its_version_was_evaluated_is_not_expired()
     {
         await using var h = await EngineHarness.StartAsync(Start);
