@@ -101,6 +101,46 @@ public sealed class LifecycleRunnerTests
     }
 
     [Fact]
+    public async Task Suspended_bucket_expiration_replaces_the_null_version_with_a_null_delete_marker()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.Store.PutBucketVersioningAsync(EngineHarness.Bucket, VersioningStatus.Enabled, None);
+        var kept = await h.PutAsync("k", "versioned");
+        await h.Store.PutBucketVersioningAsync(EngineHarness.Bucket, VersioningStatus.Suspended, None);
+        _ = await h.PutAsync("k", "null version");
+        await h.PutRulesAsync(Rule("<Filter/>", "<Expiration><Days>1</Days></Expiration>"));
+
+        h.Time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, (await h.RunAsync()).Counters.DeleteMarkersCreated);
+
+        var stack = (await h.Store.ListKeyVersionsAsync(EngineHarness.Bucket, null, null, 10, None)).Keys.Single().Versions;
+        Assert.Equal([("null", true), (kept.VersionId, false)], stack.Select(v => (v.VersionId, v.IsDeleteMarker)));
+        var record = Assert.Single(await h.LoggedAsync());
+        Assert.Equal("S3.CREATE.DELETEMARKER", record.Operation);
+        Assert.Equal("null", record.VersionId);
+    }
+
+    [Fact]
+    public async Task Noncurrent_versions_transition_and_name_their_version_in_the_record()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.Store.PutBucketVersioningAsync(EngineHarness.Bucket, VersioningStatus.Enabled, None);
+        await h.PutRulesAsync(Rule("<Filter><ObjectSizeGreaterThan>0</ObjectSizeGreaterThan></Filter>", "<NoncurrentVersionTransition><NoncurrentDays>5</NoncurrentDays><StorageClass>DEEP_ARCHIVE</StorageClass></NoncurrentVersionTransition>"));
+        var old = await h.PutAsync("k", "old");
+        _ = await h.PutAsync("k", "new");
+
+        h.Time.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(1, (await h.RunAsync()).Counters.Transitioned);
+
+        Assert.Equal("DEEP_ARCHIVE", (await h.Store.HeadObjectAsync(EngineHarness.Bucket, "k", old.VersionId, None)).StorageClass);
+        Assert.Equal("STANDARD", (await h.Store.HeadObjectAsync(EngineHarness.Bucket, "k", None)).StorageClass);
+        var record = Assert.Single(await h.LoggedAsync());
+        Assert.Equal("S3.TRANSITION_GDA.OBJECT", record.Operation);
+        Assert.Equal(old.VersionId, record.VersionId);
+        Assert.Equal(3, record.ObjectSize);
+    }
+
+    [Fact]
     public async Task Newer_noncurrent_versions_are_kept_and_older_ones_expire()
     {
         await using var h = await EngineHarness.StartAsync(Start);

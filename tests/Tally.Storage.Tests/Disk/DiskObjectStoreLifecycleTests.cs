@@ -260,6 +260,39 @@ public sealed class DiskObjectStoreLifecycleTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Lifecycle_candidates_are_keys_with_a_version_old_enough_within_the_prefix()
+    {
+        await _f.Store.PutBucketVersioningAsync("bucket", VersioningStatus.Enabled, None);
+        _ = await _f.PutAsync("logs/old", "1");
+        _ = await _f.PutAsync("other/old", "1");
+        var cutoff = _f.Time.GetUtcNow();
+        _f.Time.Advance(TimeSpan.FromDays(1));
+        _ = await _f.PutAsync("logs/new", "1");
+        _ = await _f.PutAsync("logs/old", "2");
+        _ = await _f.PutAsync("logs/marked", "1");
+        _ = await _f.Store.DeleteObjectAsync("bucket", "logs/marked", None);
+        _f.Time.Advance(TimeSpan.FromDays(1));
+        var later = _f.Time.GetUtcNow();
+
+        async Task<string[]> Keys(LifecycleCandidates c, string? prefix = "logs/", string? after = null, int max = 10) =>
+            [.. (await _f.Store.ListLifecycleCandidatesAsync("bucket", prefix, after, max, c, None)).Keys.Select(k => k.Key)];
+
+        Assert.Equal(["logs/old"], await Keys(new LifecycleCandidates(cutoff, null, false)));
+        Assert.Equal(["logs/old", "other/old"], await Keys(new LifecycleCandidates(cutoff, null, false), prefix: null));
+        Assert.Equal(["logs/marked", "logs/old"], await Keys(new LifecycleCandidates(null, later, false)));
+        Assert.Equal(["logs/marked"], await Keys(new LifecycleCandidates(null, null, AnyDeleteMarker: true)));
+        Assert.Equal(["logs/marked", "logs/new", "logs/old"], await Keys(LifecycleCandidates.All));
+        Assert.Equal(["logs/new", "logs/old"], await Keys(LifecycleCandidates.All, after: "logs/marked"));
+        Assert.Empty(await Keys(new LifecycleCandidates(null, null, false)));
+
+        var page = await _f.Store.ListLifecycleCandidatesAsync("bucket", "logs/", null, 2, LifecycleCandidates.All, None);
+        Assert.Equal("logs/new", page.NextKeyMarker);
+        var old = page.Keys.Single(k => k.Key == "logs/marked");
+        Assert.Equal([true, false], old.Versions.Select(v => v.IsDeleteMarker));
+        Assert.Null((await _f.Store.ListLifecycleCandidatesAsync("bucket", "logs/", "logs/new", 2, LifecycleCandidates.All, None)).NextKeyMarker);
+    }
+
     private Task<ObjectVersion> LatestAsync(string key) => _f.Store.GetObjectVersionAsync("bucket", key, null, None);
 
     private string[] ColdFiles() => Directory.GetFiles(ColdDirectory, "*.br", SearchOption.AllDirectories);
