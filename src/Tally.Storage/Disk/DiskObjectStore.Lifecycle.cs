@@ -414,10 +414,10 @@ public sealed partial class DiskObjectStore : ILifecycleStore
     }
 
     /// <summary>
-    /// GET of a version whose hot file is missing: its cold copy, decompressed as it is read.
-    /// Archived classes (GLACIER, DEEP_ARCHIVE) are readable only while a restore is done and not
-    /// expired (spec §6.6), from the restored copy when it has been written. Null when the data
-    /// is not cold (the version was removed meanwhile; the caller reads the row again).
+    /// GET of a version whose hot file is missing: its cold copy, decompressed as it is read, or
+    /// for a restored archived version the restored copy once it has been written (the caller
+    /// checked the restore). Null when the data is not cold (the version was removed meanwhile;
+    /// the caller reads the row again).
     /// </summary>
     private ObjectRead? OpenCold(ObjectInfo info, string fileId)
     {
@@ -428,14 +428,9 @@ public sealed partial class DiskObjectStore : ILifecycleStore
             return null;
         }
 
-        if (StorageClasses.IsArchived(info.StorageClass))
+        if (StorageClasses.IsArchived(info.StorageClass) && restore is { } r)
         {
-            var now = Now();
-            if (restore is not { } r || r.Status.IsOngoing(now) || r.Status.ExpiresAt <= now)
-            {
-                throw S3Exception.With(S3Errors.InvalidObjectState, null, ("StorageClass", info.StorageClass));
-            }
-
+            // Restored (checked by RequireRestoredIfArchived before the hot file was looked for).
             if (r.CopyPath is { } copy)
             {
                 try
@@ -456,6 +451,25 @@ public sealed partial class DiskObjectStore : ILifecycleStore
         catch (FileNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// spec §6.6: an archived version (GLACIER, DEEP_ARCHIVE — by transition or written so) is
+    /// readable only while a restore is done and not expired; otherwise 403 InvalidObjectState.
+    /// </summary>
+    private void RequireRestoredIfArchived(ObjectInfo info, string fileId)
+    {
+        if (!StorageClasses.IsArchived(info.StorageClass))
+        {
+            return;
+        }
+
+        var restore = _catalog.Read(db => SelectRestore(db, fileId));
+        var now = Now();
+        if (restore is not { } r || r.Status.IsOngoing(now) || r.Status.ExpiresAt <= now)
+        {
+            throw S3Exception.With(S3Errors.InvalidObjectState, null, ("StorageClass", info.StorageClass));
         }
     }
 

@@ -286,6 +286,7 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
         for (var attempt = 0; ; attempt++)
         {
             var (info, dataFile, inline) = FindObjectData(bucket, key, versionId);
+            RequireRestoredIfArchived(info, dataFile);
             if (inline is not null)
             {
                 // Inline bytes are a snapshot from the row's transaction: no file, no race to retry.

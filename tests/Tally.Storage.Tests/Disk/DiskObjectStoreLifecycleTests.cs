@@ -99,6 +99,29 @@ public sealed class DiskObjectStoreLifecycleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task An_object_written_as_GLACIER_is_archived_until_restored_small_or_large()
+    {
+        foreach (var (key, size) in new[] { ("small", 10), ("large", 200_000) })
+        {
+            var bytes = new byte[size];
+            _ = await _f.Store.PutObjectAsync("bucket", key, StoreFixture.Body(bytes), StoreFixture.Write() with { StorageClass = "GLACIER" }, None);
+
+            Assert.Equal(S3Errors.InvalidObjectState, (await Assert.ThrowsAsync<S3Exception>(() => _f.Store.GetObjectAsync("bucket", key, None))).Error);
+            var now = _f.Time.GetUtcNow();
+            Assert.Equal(RestoreOutcome.Started, await _f.Store.RestoreObjectAsync("bucket", key, null, new RestoreRequest(1, "Standard", now.AddMinutes(1), now.AddDays(2), now.AddDays(1)), None));
+            Assert.Equal(S3Errors.InvalidObjectState, (await Assert.ThrowsAsync<S3Exception>(() => _f.Store.GetObjectAsync("bucket", key, None))).Error);
+            _f.Time.Advance(TimeSpan.FromMinutes(1));
+            await using (var read = await _f.Store.GetObjectAsync("bucket", key, None))
+            {
+                Assert.Equal(size, read.Content.Length);
+            }
+
+            _f.Time.Advance(TimeSpan.FromDays(2));
+            Assert.Equal(S3Errors.InvalidObjectState, (await Assert.ThrowsAsync<S3Exception>(() => _f.Store.GetObjectAsync("bucket", key, None))).Error);
+        }
+    }
+
+    [Fact]
     public async Task Restore_of_an_object_that_is_not_archived_is_refused()
     {
         _ = await _f.PutAsync("hot", "x");
