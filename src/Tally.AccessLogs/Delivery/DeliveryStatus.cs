@@ -7,7 +7,26 @@ public sealed record SpoolStatus(
     long RecordsDropped,
     string? SpoolError,
     DateTimeOffset? SpoolErrorAt,
-    IReadOnlyList<BucketDeliveryStatus> Buckets);
+    IReadOnlyList<BucketDeliveryStatus> Buckets)
+{
+    /// <summary>The lifecycle rules that keep the target buckets from growing forever; filled by the host, which owns lifecycle.</summary>
+    public IReadOnlyList<LogRetentionRule> Retention { get; init; } = [];
+}
+
+/// <summary>
+/// One lifecycle rule of a log target bucket that covers its log objects, as `tally logs status`
+/// shows it: the simple shape (cold after N days, expire after N days) when the rule has it, and
+/// a summary of every action.
+/// </summary>
+public sealed record LogRetentionRule(
+    string TargetBucket,
+    string RuleId,
+    bool Enabled,
+    string? Prefix,
+    int? ColdAfterDays,
+    string? ColdStorageClass,
+    int? ExpireAfterDays,
+    string Summary);
 
 /// <summary>One source bucket: where its logs go and how delivery is going.</summary>
 public sealed record BucketDeliveryStatus(

@@ -12,9 +12,9 @@ using Tally.Storage.Disk;
 namespace Tally.Cli.Commands;
 
 /// <summary>
-/// <c>tally lifecycle run [--as-of DATE]</c>: runs the lifecycle rules now on a data directory
-/// whose server is stopped (a running server runs them itself, once per day). Its S3.* records go
-/// into the access-log spool and are delivered when the server next runs.
+/// <c>tally lifecycle run [--as-of DATE]</c>: runs the lifecycle rules now (a server also runs them
+/// itself, once per day). A running server does it through its admin API; with no server, the
+/// CLI does it on the data directory.
 /// </summary>
 internal static class LifecycleCommand
 {
@@ -33,7 +33,9 @@ internal static class LifecycleCommand
         var data = CommonOptions.Data();
         var coldDir = ColdDir();
         var asOf = new Option<string?>("--as-of") { Description = "Act as on this UTC date (YYYY-MM-DD), e.g. to see what a rule will do; default: today" };
-        var command = new Command("run", "Run the lifecycle rules of every bucket now (the server must be stopped)") { data, coldDir, asOf };
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { data, coldDir, asOf, endpoint, token };
         command.SetAction(async (result, ct) =>
         {
             var dataDir = result.GetRequiredValue(data);
@@ -49,43 +51,71 @@ internal static class LifecycleCommand
                 date = parsed;
             }
 
-            if (!Directory.Exists(dataDir))
+            LifecycleRunResult done;
+            if (result.GetValue(endpoint) is not null || await ServerIsRunningAsync(dataDir, ct))
             {
-                await Console.Error.WriteLineAsync($"error: no data directory at {dataDir}.");
-                return 1;
+                using var client = LogsAdminClient.Create(dataDir, result.GetValue(endpoint), result.GetValue(token), Timeout.InfiniteTimeSpan);
+                if (client is null)
+                {
+                    return 1;
+                }
+
+                try
+                {
+                    var path = date is { } d ? $"_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "_tally/lifecycle/run";
+                    done = (await client.SendAsync<LifecycleRunResult>(HttpMethod.Post, path, null, ct))!;
+                }
+                catch (HttpRequestException e)
+                {
+                    await Console.Error.WriteLineAsync("error: " + e.Message);
+                    return 1;
+                }
+            }
+            else
+            {
+                if (!Directory.Exists(dataDir))
+                {
+                    await Console.Error.WriteLineAsync($"error: no data directory at {dataDir}.");
+                    return 1;
+                }
+
+                done = await RunOnDataDirectoryAsync(dataDir, result.GetValue(coldDir), date, ct);
             }
 
-            if (await ServerIsRunningAsync(dataDir, ct))
-            {
-                await Console.Error.WriteLineAsync($"error: a server is running on {dataDir}; it runs lifecycle itself each day. Stop it to run lifecycle now.");
-                return 1;
-            }
-
-            var time = TimeProvider.System;
-            using var store = DiskObjectStore.Open(dataDir, time, result.GetValue(coldDir));
-            using var registry = new LoggingRegistry(store, store);
-            await registry.ReloadAsync(ct);
-            await using var spool = LogSpool.Open(new SpoolOptions { Directory = Path.Combine(dataDir, "spool") }, registry, time, NullLogger<LogSpool>.Instance);
-
-            // A run as of another date keeps its own progress, so the server's daily schedule is untouched.
-            var progress = Path.Combine(dataDir, "lifecycle", date is null ? "progress.json" : "as-of.json");
-            using var runner = new LifecycleRunner(store, store, store, new LifecycleProgressFile(progress), new LifecycleRecords(spool, time), time);
-            var report = await runner.RunAsync(date ?? runner.Today, ct);
-            var upkeep = await store.MaintainColdTierAsync(ct);
-            var c = report.Counters;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle run as of {report.Date:yyyy-MM-dd}{(report.Resumed ? " (resumed)" : string.Empty)}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  buckets scanned         {c.BucketsScanned}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  versions visited        {c.VersionsVisited}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  expired                 {c.Expired}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delete markers created  {c.DeleteMarkersCreated}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  transitioned            {c.Transitioned}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  noncurrent expired      {c.NoncurrentExpired}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delete markers removed  {c.DeleteMarkersRemoved}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  uploads aborted         {c.UploadsAborted}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  restored copies written {upkeep.CopiesRestored}, expired {upkeep.CopiesExpired}"));
+            Print(done);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A stopped server's data directory: the rules run here, and their S3.* records go into the
+    /// access-log spool, delivered when the server next runs.
+    /// </summary>
+    private static async Task<LifecycleRunResult> RunOnDataDirectoryAsync(string dataDir, string? coldDir, DateOnly? date, CancellationToken ct)
+    {
+        var time = TimeProvider.System;
+        using var store = DiskObjectStore.Open(dataDir, time, coldDir);
+        using var registry = new LoggingRegistry(store, store);
+        await registry.ReloadAsync(ct);
+        await using var spool = LogSpool.Open(new SpoolOptions { Directory = Path.Combine(dataDir, "spool") }, registry, time, NullLogger<LogSpool>.Instance);
+        using var runner = new LifecycleRunner(store, store, store, new LifecycleProgressFile(Path.Combine(dataDir, "lifecycle", "progress.json")), new LifecycleRecords(spool, time), time);
+        return await LifecycleRunResult.RunAsync(runner, store, date, ct);
+    }
+
+    private static void Print(LifecycleRunResult done)
+    {
+        var c = done.Counters;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle run as of {done.Date:yyyy-MM-dd}{(done.Resumed ? " (resumed)" : string.Empty)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  buckets scanned         {c.BucketsScanned}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  versions visited        {c.VersionsVisited}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  expired                 {c.Expired}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delete markers created  {c.DeleteMarkersCreated}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  transitioned            {c.Transitioned}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  noncurrent expired      {c.NoncurrentExpired}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delete markers removed  {c.DeleteMarkersRemoved}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  uploads aborted         {c.UploadsAborted}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  restored copies written {done.CopiesRestored}, expired {done.CopiesExpired}"));
     }
 
     /// <summary>Whether the endpoint recorded in DATA/admin.json accepts connections.</summary>

@@ -19,10 +19,12 @@ internal static class LoggingCommand
         var target = new Option<string>("--target") { Description = "Bucket receiving the log objects (created if missing: same owner, same region)", Required = true };
         var prefix = new Option<string?>("--prefix") { Description = "Key prefix of the log objects (default: SOURCE/)" };
         var partitioned = new Option<bool>("--partitioned") { Description = "Date-partitioned keys: PREFIX<account>/<region>/<bucket>/YYYY/MM/DD/… (PartitionedPrefix, EventTime)" };
+        var coldAfter = CommonOptions.Days("--cold-after", "Move the log objects to a cold storage class this many days after delivery (lifecycle rule on the target; STANDARD_IA from 30d, GLACIER_IR below)");
+        var expireAfter = CommonOptions.Days("--expire-after", "Delete the log objects this many days after delivery (lifecycle rule on the target)");
         var data = CommonOptions.Data();
         var endpoint = LogsAdminClient.EndpointOption();
         var token = LogsAdminClient.TokenOption();
-        var command = new Command("enable", "Create the target if needed, allow log delivery into it and enable logging") { source, target, prefix, partitioned, data, endpoint, token };
+        var command = new Command("enable", "Create the target if needed, allow log delivery into it and enable logging") { source, target, prefix, partitioned, coldAfter, expireAfter, data, endpoint, token };
         command.SetAction(async (result, ct) =>
         {
             using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
@@ -33,7 +35,7 @@ internal static class LoggingCommand
 
             try
             {
-                var request = new LoggingSetupRequest(result.GetRequiredValue(source), result.GetRequiredValue(target), result.GetValue(prefix), result.GetValue(partitioned));
+                var request = new LoggingSetupRequest(result.GetRequiredValue(source), result.GetRequiredValue(target), result.GetValue(prefix), result.GetValue(partitioned), result.GetValue(coldAfter), result.GetValue(expireAfter));
                 var done = await client.SendAsync<LoggingSetupResult>(HttpMethod.Post, "_tally/logging/enable", request, ct);
                 if (done!.TargetCreated)
                 {
@@ -46,6 +48,11 @@ internal static class LoggingCommand
                 }
 
                 Console.WriteLine($"logging {done.Source} to s3://{done.Target}/{done.Prefix}{(done.Partitioned ? " (partitioned by event day)" : string.Empty)}");
+                if (done.Retention is { } retention)
+                {
+                    Console.WriteLine($"lifecycle rule {retention.RuleId} on {retention.TargetBucket}: {retention.Prefix}* {retention.Summary}");
+                }
+
                 return 0;
             }
             catch (HttpRequestException e)

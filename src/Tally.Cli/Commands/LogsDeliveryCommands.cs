@@ -148,10 +148,45 @@ internal static class LogsDeliveryCommands
         }
 
         AnsiConsole.Write(table);
+        RenderRetention(status);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"queue {status.QueueLength}/{status.QueueCapacity}, dropped {status.RecordsDropped}")));
         if (status.SpoolError is not null)
         {
             AnsiConsole.MarkupLine($"[red]spool cannot write: {Markup.Escape(status.SpoolError)} (since {status.SpoolErrorAt:u})[/]");
         }
+    }
+
+    /// <summary>The lifecycle rules of each target; a target without one grows forever, which is said.</summary>
+    private static void RenderRetention(SpoolStatus status)
+    {
+        var targets = status.Buckets.Select(b => b.TargetBucket).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().AddColumns("Target", "Lifecycle rule", "Prefix", "Cold after", "Expire after", "Actions");
+        foreach (var target in targets)
+        {
+            var rules = status.Retention.Where(r => string.Equals(r.TargetBucket, target, StringComparison.Ordinal)).ToList();
+            if (rules.Count == 0)
+            {
+                table.AddRow(Markup.Escape(target), "[yellow]none[/]", "-", "-", "-", "[yellow]grows without limit: tally logging enable … --expire-after 365d[/]");
+                continue;
+            }
+
+            foreach (var rule in rules)
+            {
+                table.AddRow(
+                    Markup.Escape(target),
+                    Markup.Escape(rule.RuleId) + (rule.Enabled ? string.Empty : " (disabled)"),
+                    Markup.Escape(string.IsNullOrEmpty(rule.Prefix) ? "(whole bucket)" : rule.Prefix),
+                    rule.ColdAfterDays is { } cold ? Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{cold}d → {rule.ColdStorageClass}")) : "-",
+                    rule.ExpireAfterDays is { } expire ? string.Create(CultureInfo.InvariantCulture, $"{expire}d") : "-",
+                    Markup.Escape(rule.Summary));
+            }
+        }
+
+        AnsiConsole.Write(table);
     }
 }

@@ -19,23 +19,27 @@ public sealed record LifecycleRules(IReadOnlyList<LifecycleRule> Rules, string T
     /// <summary>spec §6.1: not adjustable.</summary>
     public const int MaxRules = 1000;
 
-    /// <summary>The ID of the rule <see cref="ForLogBucket"/> makes; putting it again replaces it.</summary>
-    public const string LogRetentionRuleId = "tally-log-retention";
+    /// <summary>
+    /// The ID of the rule <see cref="ForLogBucket"/> makes for one source bucket's logs: setting
+    /// it again replaces it, and the logs of other sources sharing the target keep their own.
+    /// </summary>
+    public static string LogRetentionRuleId(string sourceBucket) => "tally-log-retention-" + sourceBucket;
 
     /// <summary>
-    /// The rule the seed recommends for a log bucket: log objects under <paramref name="prefix"/>
-    /// move to a cold class after <paramref name="coldAfterDays"/> and are deleted after
-    /// <paramref name="expireAfterDays"/> (either may be null to leave that action out). The cold
-    /// class stays readable, so the logs can still be queried: STANDARD_IA from 30 days on,
-    /// GLACIER_IR below that (STANDARD_IA needs 30, spec §6.4). Throws S3Exception for a rule AWS
-    /// would refuse (for example expiry not after the transition).
+    /// The rule the seed recommends for a log bucket: <paramref name="sourceBucket"/>'s log objects
+    /// under <paramref name="prefix"/> move to a cold class after <paramref name="coldAfterDays"/>
+    /// and are deleted after <paramref name="expireAfterDays"/> (either may be null to leave that
+    /// action out). The cold class stays readable, so the logs can still be queried: STANDARD_IA
+    /// from 30 days on, GLACIER_IR below that (STANDARD_IA needs 30, spec §6.4). Throws
+    /// S3Exception for a rule AWS would refuse (for example expiry not after the transition).
     /// </summary>
-    public static LifecycleRule ForLogBucket(string prefix, int? coldAfterDays, int? expireAfterDays)
+    public static LifecycleRule ForLogBucket(string sourceBucket, string prefix, int? coldAfterDays, int? expireAfterDays)
     {
+        ArgumentNullException.ThrowIfNull(sourceBucket);
         ArgumentNullException.ThrowIfNull(prefix);
         var rule = new LifecycleRule
         {
-            Id = LogRetentionRuleId,
+            Id = LogRetentionRuleId(sourceBucket),
             // Log objects are small: a size filter of the rule's own lifts the default 128 KB
             // floor under which nothing transitions (spec §6.4).
             Filter = new LifecycleFilter { Form = LifecycleFilterForm.And, Prefix = prefix, ObjectSizeGreaterThan = 0 },

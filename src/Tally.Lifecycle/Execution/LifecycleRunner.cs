@@ -53,6 +53,12 @@ public sealed partial class LifecycleRunner(
     private readonly LifecycleSettings _settings = new(settings);
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
     private readonly SemaphoreSlim _running = new(1, 1);
+
+    // Runs as of another date keep their progress beside the daily run's, so that looking ahead
+    // (`tally lifecycle run --as-of`) neither resumes nor ends the daily schedule.
+    private readonly LifecycleProgressFile _dailyProgressFile = progressFile;
+    private readonly LifecycleProgressFile _asOfProgressFile = new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(progressFile.Path)!, "as-of.json"));
+    private LifecycleProgressFile _activeProgressFile = progressFile;
     private long _lastSave;
 
     public LifecycleCalendar Calendar => _options.Calendar;
@@ -63,7 +69,7 @@ public sealed partial class LifecycleRunner(
     public void Dispose() => _running.Dispose();
 
     /// <summary>The saved progress (null before the first run).</summary>
-    public LifecycleProgress? Progress => progressFile.Load();
+    public LifecycleProgress? Progress => _dailyProgressFile.Load();
 
     /// <summary>
     /// Runs for today unless today's run completed already. An interrupted run resumes from its
@@ -74,6 +80,7 @@ public sealed partial class LifecycleRunner(
         await _running.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            _activeProgressFile = _dailyProgressFile;
             var today = Today;
             var saved = Load();
             if (saved is { Completed: true } done && done.Date >= today)
@@ -93,13 +100,16 @@ public sealed partial class LifecycleRunner(
 
     /// <summary>
     /// Runs for <paramref name="date"/> now, whether or not a run for it completed
-    /// (<c>tally lifecycle run --as-of</c>); resumes an interrupted run of the same date.
+    /// (<c>tally lifecycle run [--as-of]</c>); resumes an interrupted run of the same date. A run for
+    /// today is the daily run; a run for another date keeps its own progress, so it leaves the
+    /// daily schedule as it was.
     /// </summary>
     public async Task<LifecycleRunReport> RunAsync(DateOnly date, CancellationToken ct)
     {
         await _running.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            _activeProgressFile = date == Today ? _dailyProgressFile : _asOfProgressFile;
             var saved = Load();
             return await (saved is { Completed: false } running && running.Date == date
                 ? RunFromAsync(running, resumed: true, ct)
@@ -190,7 +200,7 @@ public sealed partial class LifecycleRunner(
     /// <summary>The saved progress when it counts on this runner's calendar (another timeline's dates mean nothing here).</summary>
     private LifecycleProgress? Load()
     {
-        var saved = progressFile.Load();
+        var saved = _activeProgressFile.Load();
         return saved is not null && string.Equals(saved.Calendar ?? LifecycleCalendar.Standard.Id, _options.Calendar.Id, StringComparison.Ordinal) ? saved : null;
     }
 
@@ -455,7 +465,7 @@ public sealed partial class LifecycleRunner(
         var now = time.GetTimestamp();
         if (force || _options.ProgressSaveInterval <= TimeSpan.Zero || time.GetElapsedTime(_lastSave, now) >= _options.ProgressSaveInterval)
         {
-            progressFile.Save(progress);
+            _activeProgressFile.Save(progress);
             _lastSave = now;
         }
     }

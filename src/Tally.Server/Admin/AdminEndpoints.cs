@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -6,7 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Tally.AccessLogs.Delivery;
 using Tally.Core.Errors;
+using Tally.Lifecycle.Configuration;
+using Tally.Lifecycle.Execution;
 using Tally.Server.Pipeline;
+using Tally.Storage;
 
 namespace Tally.Server.Admin;
 
@@ -18,7 +22,8 @@ namespace Tally.Server.Admin;
 /// <item><c>GET /_tally/logs/status</c>: the spool and every source bucket's delivery, as JSON.</item>
 /// <item><c>POST /_tally/logs/flush[?bucket=B]</c>: seal and deliver now; the objects written.</item>
 /// <item><c>GET /_tally/logs/tail?bucket=B</c>: the bucket's log lines as they are spooled (streamed).</item>
-/// <item><c>POST /_tally/logging/enable</c> {source, target, prefix?, partitioned?}: `tally logging enable`.</item>
+/// <item><c>POST /_tally/logging/enable</c> {source, target, prefix?, partitioned?, coldAfterDays?, expireAfterDays?}: `tally logging enable`.</item>
+/// <item><c>POST /_tally/lifecycle/run[?as-of=YYYY-MM-DD]</c>: `tally lifecycle run` on the running server; what it did.</item>
 /// </list>
 /// </summary>
 public static class AdminEndpoints
@@ -49,7 +54,7 @@ public static class AdminEndpoints
             switch (http.Request.Method, path)
             {
                 case ("GET", "/logs/status"):
-                    await WriteJsonAsync(http, services.GetRequiredService<LogSpool>().Status());
+                    await WriteJsonAsync(http, await LogRetention.AddToAsync(services.GetRequiredService<LogSpool>().Status(), services.GetRequiredService<LifecycleSettings>(), http.RequestAborted));
                     break;
                 case ("POST", "/logs/flush"):
                     await services.GetRequiredService<CompletionBarrier>().WaitAsync(null, TimeSpan.FromSeconds(2), http.RequestAborted);
@@ -67,6 +72,21 @@ public static class AdminEndpoints
                     }
 
                     await WriteJsonAsync(http, await services.GetRequiredService<LoggingSetup>().EnableAsync(request, http.RequestAborted));
+                    break;
+                case ("POST", "/lifecycle/run"):
+                    DateOnly? asOf = null;
+                    if (http.Request.Query.TryGetValue("as-of", out var asOfText) && !string.IsNullOrEmpty(asOfText))
+                    {
+                        if (!DateOnly.TryParseExact(asOfText.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                        {
+                            await ProblemAsync(http, StatusCodes.Status400BadRequest, $"as-of expects YYYY-MM-DD (got '{asOfText}').");
+                            return;
+                        }
+
+                        asOf = parsed;
+                    }
+
+                    await WriteJsonAsync(http, await LifecycleRunResult.RunAsync(services.GetRequiredService<LifecycleRunner>(), services.GetRequiredService<ILifecycleStore>(), asOf, http.RequestAborted));
                     break;
                 default:
                     await ProblemAsync(http, StatusCodes.Status404NotFound, $"No admin endpoint {http.Request.Method} {PathBase}{path}.");

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Tally.AccessLogs.Configuration;
+using Tally.AccessLogs.Delivery;
 using Tally.Core.Errors;
 using Tally.Core.Naming;
+using Tally.Lifecycle.Configuration;
 using Tally.Security.Policies;
 using Tally.Storage;
 using Tally.Storage.Model;
@@ -11,9 +13,10 @@ namespace Tally.Server.Admin;
 /// <summary>
 /// `tally logging enable`: the one-line setup done right — the target created if needed (same
 /// owner, same region), delivery allowed, logging enabled through the same guard rails as
-/// PutBucketLogging.
+/// PutBucketLogging — and, with a retention, the target's lifecycle rule for these logs (issue 7).
+/// Everything that can be refused is checked before anything is written.
 /// </summary>
-public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settings, LoggingRegistry registry, LoggingGuardRails guardRails, TimeProvider time)
+public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settings, LoggingRegistry registry, LoggingGuardRails guardRails, LifecycleSettings lifecycle, TimeProvider time)
 {
     private const string PolicyKind = "policy";
 
@@ -23,6 +26,19 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         var source = await store.GetBucketAsync(request.Source, ct)
             ?? throw S3Exception.With(S3Errors.NoSuchBucket, null, ("BucketName", request.Source));
         var target = await store.GetBucketAsync(request.Target, ct);
+
+        // AWS recommends a prefix ending in '/' (spec §3.1); one per source keeps shared targets tidy.
+        var prefix = request.Prefix ?? source.Name + "/";
+        LifecycleRule? retention = null;
+        if (request.ColdAfterDays is not null || request.ExpireAfterDays is not null)
+        {
+            retention = LifecycleRules.ForLogBucket(source.Name, prefix, request.ColdAfterDays, request.ExpireAfterDays);
+            if (target is not null && await lifecycle.GetAsync(target.Name, ct) is { } existing)
+            {
+                _ = existing.WithRule(retention);
+            }
+        }
+
         var created = false;
         if (target is null)
         {
@@ -32,8 +48,6 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
             created = true;
         }
 
-        // AWS recommends a prefix ending in '/' (spec §3.1); one per source keeps shared targets tidy.
-        var prefix = request.Prefix ?? source.Name + "/";
         var configuration = new LoggingConfiguration(
             target.Name,
             prefix,
@@ -41,7 +55,15 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
             request.Partitioned ? new TargetObjectKeyFormat(true, PartitionDateSource.EventTime) : null);
         await AllowDeliveryAsync(source, target, prefix, ct);
         await registry.SetAsync(source, configuration, (candidate, token) => guardRails.ValidateAsync(source, candidate, token), ct);
-        return new LoggingSetupResult(source.Name, target.Name, prefix, request.Partitioned, created, PolicyWritten: true);
+        if (retention is not null)
+        {
+            _ = await lifecycle.PutRuleAsync(target.Name, retention, ct);
+        }
+
+        return new LoggingSetupResult(source.Name, target.Name, prefix, request.Partitioned, created, PolicyWritten: true)
+        {
+            Retention = retention is null ? null : LogRetention.Describe(target.Name, retention),
+        };
     }
 
     /// <summary>
@@ -86,6 +108,11 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
     }
 }
 
-public sealed record LoggingSetupRequest(string Source, string Target, string? Prefix, bool Partitioned);
+/// <summary><c>POST /_tally/logging/enable</c>: days of the retention are whole days (null: that action left out).</summary>
+public sealed record LoggingSetupRequest(string Source, string Target, string? Prefix, bool Partitioned, int? ColdAfterDays = null, int? ExpireAfterDays = null);
 
-public sealed record LoggingSetupResult(string Source, string Target, string Prefix, bool Partitioned, bool TargetCreated, bool PolicyWritten);
+public sealed record LoggingSetupResult(string Source, string Target, string Prefix, bool Partitioned, bool TargetCreated, bool PolicyWritten)
+{
+    /// <summary>The lifecycle rule written to the target for these logs, when a retention was asked for.</summary>
+    public LogRetentionRule? Retention { get; init; }
+}

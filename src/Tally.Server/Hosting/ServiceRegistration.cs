@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tally.AccessLogs.Configuration;
 using Tally.AccessLogs.Delivery;
+using Tally.Lifecycle.Configuration;
 using Tally.Security.Credentials;
 using Tally.Server.Admin;
 using Tally.Server.Background;
@@ -60,7 +61,7 @@ public static class ServiceRegistration
             provider.GetRequiredService<ILogDeliveryAuthorizer>(),
             time,
             provider.GetRequiredService<ILogger<LogDeliveryWorker>>()));
-        services.AddSingleton(provider => new LoggingSetup(store, store, registry, provider.GetRequiredService<LoggingGuardRails>(), time));
+        services.AddSingleton(provider => new LoggingSetup(store, store, registry, provider.GetRequiredService<LoggingGuardRails>(), provider.GetRequiredService<LifecycleSettings>(), time));
         services.AddSingleton(new CompletionBarrier(time));
         services.AddSingleton(AdminToken.LoadOrCreate(options.DataDir));
         services.AddHostedService<LogDeliveryService>();

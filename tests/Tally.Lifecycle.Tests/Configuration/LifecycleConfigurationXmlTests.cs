@@ -125,20 +125,20 @@ public sealed class LifecycleConfigurationXmlTests
     [Fact]
     public void Log_bucket_rule_moves_logs_to_a_readable_class_and_expires_them()
     {
-        var rule = LifecycleRules.ForLogBucket("logs/", 30, 365);
+        var rule = LifecycleRules.ForLogBucket("photos", "logs/", 30, 365);
 
-        Assert.Equal(LifecycleRules.LogRetentionRuleId, rule.Id);
+        Assert.Equal("tally-log-retention-photos", rule.Id);
         Assert.Equal("logs/", rule.Filter.Prefix);
         Assert.Equal([new LifecycleTransition(30, null, "STANDARD_IA")], rule.Transitions);
         Assert.Equal(365, rule.Expiration!.Days);
-        Assert.Equal("GLACIER_IR", LifecycleRules.ForLogBucket("logs/", 7, null).Transitions[0].StorageClass);
-        Assert.Empty(LifecycleRules.ForLogBucket("logs/", null, 30).Transitions);
+        Assert.Equal("GLACIER_IR", LifecycleRules.ForLogBucket("photos", "logs/", 7, null).Transitions[0].StorageClass);
+        Assert.Empty(LifecycleRules.ForLogBucket("photos", "logs/", null, 30).Transitions);
     }
 
     [Fact]
     public void Log_bucket_rule_that_expires_before_it_transitions_is_refused()
     {
-        var error = Assert.Throws<S3Exception>(() => LifecycleRules.ForLogBucket("logs/", 60, 30));
+        var error = Assert.Throws<S3Exception>(() => LifecycleRules.ForLogBucket("photos", "logs/", 60, 30));
 
         Assert.Equal("InvalidArgument", error.Error.Code);
     }
@@ -148,11 +148,11 @@ public sealed class LifecycleConfigurationXmlTests
     {
         var rules = LifecycleXml.Parse(
             "<Rule><ID>mine</ID><Filter/><Status>Enabled</Status><Expiration><Days>5</Days></Expiration></Rule>",
-            "<Rule><ID>tally-log-retention</ID><Filter/><Status>Enabled</Status><Expiration><Days>9</Days></Expiration></Rule>");
+            "<Rule><ID>tally-log-retention-photos</ID><Filter/><Status>Enabled</Status><Expiration><Days>9</Days></Expiration></Rule>");
 
-        var updated = rules.WithRule(LifecycleRules.ForLogBucket("logs/", null, 400));
+        var updated = rules.WithRule(LifecycleRules.ForLogBucket("photos", "logs/", null, 400));
 
-        Assert.Equal(["mine", "tally-log-retention"], updated.Rules.Select(r => r.Id));
+        Assert.Equal(["mine", "tally-log-retention-photos"], updated.Rules.Select(r => r.Id));
         Assert.Equal(400, updated.Rules[1].Expiration!.Days);
     }
 

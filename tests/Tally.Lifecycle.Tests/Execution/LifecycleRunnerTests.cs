@@ -349,6 +349,23 @@ public sealed class LifecycleRunnerTests
     }
 
     [Fact]
+    public async Task A_run_as_of_a_later_date_leaves_the_daily_schedule_as_it_was()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.PutRulesAsync(Rule("<Filter><Prefix>old/</Prefix></Filter>", "<Expiration><Days>1</Days></Expiration>"));
+        _ = await h.PutAsync("old/a");
+        _ = await h.PutAsync("new/b");
+
+        // Looking ahead a year runs the rules as of then, with its own progress.
+        Assert.Equal(1, (await h.Runner.RunAsync(new DateOnly(2025, 3, 1), None)).Counters.Expired);
+
+        // Today's daily run has not happened yet, and still runs; tomorrow's too.
+        Assert.True((await h.RunAsync()).Ran);
+        h.Time.Advance(TimeSpan.FromDays(1));
+        Assert.True((await h.RunAsync()).Ran);
+    }
+
+    [Fact]
     public async Task Lifecycle_day_seconds_make_a_day_last_that_many_seconds()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Tally.AccessLogs.Delivery;
+using Tally.Server.Admin;
+using Tally.Server.Tests.Logging;
+
+namespace Tally.Server.Tests.Lifecycle;
+
+/// <summary>
+/// A log bucket must not grow forever (issue 7): `tally logging enable --cold-after --expire-after`
+/// writes the target's lifecycle rule in the same step, `tally logs status` shows it, and
+/// `tally lifecycle run` reaches the running server through the admin API.
+/// </summary>
+public sealed class LogRetentionTests : IAsyncLifetime
+{
+    private TallyServer _server = null!;
+    private AmazonS3Client _s3 = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TallyServer.StartAsync();
+        _s3 = _server.Client();
+        await _s3.PutBucketAsync("photos");
+        await _s3.PutBucketAsync("videos");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _s3.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Enabling_logging_with_a_retention_adds_the_rule_to_the_target_and_keeps_its_other_rules()
+    {
+        await _s3.PutBucketAsync("logs");
+        await _s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+        {
+            BucketName = "logs",
+            Configuration = new LifecycleConfiguration
+            {
+                Rules = [new LifecycleRule { Id = "scratch", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = "tmp/" }, Expiration = new LifecycleRuleExpiration { Days = 1 } }],
+            },
+        });
+
+        var result = await EnableAsync(new { source = "photos", target = "logs", coldAfterDays = 30, expireAfterDays = 365 });
+
+        Assert.Equal(new LogRetentionRule("logs", "tally-log-retention-photos", true, "photos/", 30, "STANDARD_IA", 365, "to STANDARD_IA after 30 days, expire after 365 days"), result.Retention);
+        var rules = (await _s3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
+        Assert.Equal(["scratch", "tally-log-retention-photos"], rules.Select(r => r.Id));
+        var retention = rules[1];
+        Assert.Equal(LifecycleRuleStatus.Enabled, retention.Status);
+        Assert.Equal(30, Assert.Single(retention.Transitions).Days);
+        Assert.Equal(S3StorageClass.StandardInfrequentAccess, retention.Transitions[0].StorageClass);
+        Assert.Equal(365, retention.Expiration.Days);
+    }
+
+    [Fact]
+    public async Task Status_shows_each_target_and_the_rules_that_cover_its_logs()
+    {
+        _ = await EnableAsync(new { source = "photos", target = "photo-logs", coldAfterDays = 7, expireAfterDays = 90 });
+        _ = await EnableAsync(new { source = "videos", target = "video-logs" });
+
+        var status = await LogHarness.StatusAsync(_server);
+
+        // Below 30 days the cold class is one that takes it (STANDARD_IA needs 30, spec §6.4).
+        var rule = Assert.Single(status.Retention);
+        Assert.Equal(("photo-logs", "photos/", 7, "GLACIER_IR", 90), (rule.TargetBucket, rule.Prefix, rule.ColdAfterDays, rule.ColdStorageClass, rule.ExpireAfterDays));
+        Assert.Contains(status.Buckets, b => b is { SourceBucket: "videos", TargetBucket: "video-logs" });
+    }
+
+    [Fact]
+    public async Task Setting_the_retention_again_replaces_the_sources_rule_and_another_source_gets_its_own()
+    {
+        _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 365 });
+        _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 30 });
+        _ = await EnableAsync(new { source = "videos", target = "logs", expireAfterDays = 400 });
+
+        var rules = (await _s3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
+        Assert.Equal([("tally-log-retention-photos", 30), ("tally-log-retention-videos", 400)], rules.Select(r => (r.Id, r.Expiration.Days ?? 0)));
+    }
+
+    [Fact]
+    public async Task A_retention_AWS_would_refuse_is_rejected_and_changes_nothing()
+    {
+        using var admin = LogHarness.Admin(_server);
+        using var response = await admin.PostAsJsonAsync("/_tally/logging/enable", new { source = "photos", target = "new-logs", coldAfterDays = 60, expireAfterDays = 30 }, AdminEndpoints.Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("InvalidArgument", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var buckets = (await _s3.ListBucketsAsync()).Buckets.Select(b => b.BucketName);
+        Assert.DoesNotContain("new-logs", buckets);
+        Assert.Null((await _s3.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = "photos" })).BucketLoggingConfig.TargetBucketName);
+    }
+
+    [Fact]
+    public async Task Lifecycle_run_through_the_admin_API_acts_on_the_running_server()
+    {
+        _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 10 });
+        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "photos", Key = "a.jpg", ContentBody = "12345" });
+        var delivered = await LogHarness.FlushAsync(_server);
+        var logObject = Assert.Single(delivered.Delivered).Key;
+        using var admin = LogHarness.Admin(_server);
+
+        var today = await RunLifecycleAsync(admin, null);
+        var later = await RunLifecycleAsync(admin, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(12));
+
+        Assert.Equal(0, today.Counters.Expired);
+        Assert.Equal(1, later.Counters.Expired);
+        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.GetObjectMetadataAsync("logs", logObject));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        using var bad = await admin.PostAsync("/_tally/lifecycle/run?as-of=2026-13-01", null);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    private static async Task<LifecycleRunResult> RunLifecycleAsync(HttpClient admin, DateOnly? asOf)
+    {
+        using var response = await admin.PostAsync(asOf is { } d ? $"/_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "/_tally/lifecycle/run", null);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<LifecycleRunResult>(AdminEndpoints.Json))!;
+    }
+
+    private async Task<LoggingSetupResult> EnableAsync(object request)
+    {
+        using var admin = LogHarness.Admin(_server);
+        using var response = await admin.PostAsJsonAsync("/_tally/logging/enable", request, AdminEndpoints.Json);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<LoggingSetupResult>(AdminEndpoints.Json))!;
+    }
+}
