@@ -23,7 +23,7 @@ public static class LifecycleRegistration
         services.AddSingleton(calendar);
         services.AddSingleton<ILifecycleStore>(store);
         services.AddSingleton(new LifecycleSettings(store));
-        services.AddSingleton(new RestorePlanner(options.RestoreDelay, calendar, time));
+        services.AddSingleton(new RestorePlanner(options.RestoreDelays, calendar, time));
 
         // Lifecycle's S3.* records go through the request path's sink (spec §2.5) when there is one.
         services.AddSingleton(provider => new LifecycleRunner(

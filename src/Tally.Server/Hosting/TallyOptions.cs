@@ -1,3 +1,5 @@
+using Tally.Lifecycle.Restore;
+
 namespace Tally.Server.Hosting;
 
 /// <summary>Everything `tally serve` can be told. Defaults are the embedded single-node setup.</summary>
@@ -48,8 +50,21 @@ public sealed record TallyOptions
     /// </summary>
     public double? LifecycleDaySeconds { get; init; }
 
-    /// <summary>How long a RestoreObject takes before the restored copy is readable (spec §6.6).</summary>
-    public TimeSpan RestoreDelay { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long a RestoreObject takes before the restored copy is readable, per retrieval tier and
+    /// for DEEP_ARCHIVE (spec §6.6). Defaults: Expedited 10 s, Standard 60 s, Bulk 300 s.
+    /// </summary>
+    public RestoreDelays RestoreDelays { get; init; } = RestoreDelays.Default;
+
+    /// <summary>
+    /// The Standard restore delay; setting it scales every other tier from it
+    /// (<see cref="RestoreDelays.FromStandard"/>), as <c>--restore-delay-seconds</c> does.
+    /// </summary>
+    public TimeSpan RestoreDelay
+    {
+        get => RestoreDelays.Standard;
+        init => RestoreDelays = RestoreDelays.FromStandard(value);
+    }
 
     /// <summary>
     /// Reads TALLY_* settings such as the root keys; the process environment unless a host (a

@@ -11,7 +11,8 @@ namespace Tally.Server.Operations.Objects;
 /// <summary>
 /// POST /bucket/key?restore (spec §6.6): 202 when a restore starts, 409 RestoreAlreadyInProgress
 /// while it runs, 200 when the object is restored already (its copy then lives Days from now).
-/// The copy becomes readable after the server's restore delay (<c>--restore-delay</c>).
+/// The copy becomes readable after the delay of the request's tier for the object's storage
+/// class (<c>--restore-delays</c>); Expedited from DEEP_ARCHIVE is refused.
 /// </summary>
 public static class RestoreObject
 {
@@ -21,7 +22,8 @@ public static class RestoreObject
         var body = await RequestBody.ReadAllAsync(context, S3Xml.MaxRequestBytes);
         var request = RestoreRequestXml.Parse(body);
         var services = context.Http.RequestServices;
-        var plan = services.GetRequiredService<RestorePlanner>().Plan(request);
+        var storageClass = await StorageClassAsync(context, versionId);
+        var plan = services.GetRequiredService<RestorePlanner>().Plan(request, storageClass);
         var outcome = await services.GetRequiredService<ILifecycleStore>().RestoreObjectAsync(context.BucketName, context.Key, versionId, plan, context.Aborted);
         await S3Responses.WriteEmptyAsync(context, outcome switch
         {
@@ -29,5 +31,22 @@ public static class RestoreObject
             RestoreOutcome.Extended => 200,
             _ => throw new S3Exception(S3Errors.RestoreAlreadyInProgress),
         });
+    }
+
+    /// <summary>
+    /// The storage class picks the tier's delay. When the version cannot be read (no such key or
+    /// version, a delete marker) it is null, and the store's RestoreObject gives the error, as
+    /// before tiers had their own delays.
+    /// </summary>
+    private static async Task<string?> StorageClassAsync(S3RequestContext context, string? versionId)
+    {
+        try
+        {
+            return (await context.Store.HeadObjectAsync(context.BucketName, context.Key, versionId, context.Aborted)).StorageClass;
+        }
+        catch (S3Exception)
+        {
+            return null;
+        }
     }
 }
