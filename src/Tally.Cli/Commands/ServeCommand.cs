@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tally.Lifecycle.Restore;
 using Tally.Security.Credentials;
 using Tally.Server.Hosting;
 
@@ -29,14 +30,27 @@ internal static class ServeCommand
 
         var coldDir = LifecycleCommand.ColdDir();
         var lifecycleDaySeconds = new Option<double?>("--lifecycle-day-seconds") { Description = "Make one lifecycle day last this many seconds (testing lifecycle rules, as Ceph's debug interval)" };
-        var restoreDelaySeconds = new Option<double>("--restore-delay-seconds") { Description = "Seconds a RestoreObject takes before the restored copy is readable", DefaultValueFactory = _ => 60 };
+        var restoreDelaySeconds = new Option<double?>("--restore-delay-seconds") { Description = "Seconds a Standard-tier RestoreObject takes before the restored copy is readable (default 60); the tiers not set by --restore-delays scale from it" };
+        var restoreDelays = new Option<string?>("--restore-delays") { Description = "Restore delay in seconds per tier, any subset: Expedited=S,Standard=S,Bulk=S,DeepArchiveStandard=S,DeepArchiveBulk=S (defaults 10, 60, 300, 144, 1200: Expedited = Standard/6, Bulk = Standard*5, DEEP_ARCHIVE Standard*2.4 and Bulk*4; DEEP_ARCHIVE has no Expedited)" };
 
         var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel, accessLogFields, logCommitMs, logRollSeconds, logRollBytes, logQueueRecords };
         command.Options.Add(coldDir);
         command.Options.Add(lifecycleDaySeconds);
         command.Options.Add(restoreDelaySeconds);
+        command.Options.Add(restoreDelays);
         command.SetAction(async (result, ct) =>
         {
+            RestoreDelays delays;
+            try
+            {
+                delays = RestoreDelays.Parse(result.GetValue(restoreDelays), result.GetValue(restoreDelaySeconds) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync($"error: --restore-delays / --restore-delay-seconds: {e.Message}.");
+                return 2;
+            }
+
             var options = new TallyOptions
             {
                 DataDir = result.GetRequiredValue(data),
@@ -53,7 +67,7 @@ internal static class ServeCommand
                 LogQueueCapacity = result.GetValue(logQueueRecords),
                 ColdDir = result.GetValue(coldDir),
                 LifecycleDaySeconds = result.GetValue(lifecycleDaySeconds),
-                RestoreDelay = TimeSpan.FromSeconds(result.GetValue(restoreDelaySeconds)),
+                RestoreDelays = delays,
             };
             if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null))
             {
@@ -67,9 +81,9 @@ internal static class ServeCommand
                 return 2;
             }
 
-            if (options.LifecycleDaySeconds is <= 0 || options.RestoreDelay < TimeSpan.Zero)
+            if (options.LifecycleDaySeconds is <= 0)
             {
-                await Console.Error.WriteLineAsync("error: --lifecycle-day-seconds > 0; --restore-delay-seconds >= 0.");
+                await Console.Error.WriteLineAsync("error: --lifecycle-day-seconds > 0.");
                 return 2;
             }
 
