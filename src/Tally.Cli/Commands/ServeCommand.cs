@@ -94,8 +94,29 @@ internal static class ServeCommand
             ThreadPool.GetMinThreads(out var workers, out var io);
             ThreadPool.SetMinThreads(Math.Max(workers, 128), Math.Max(io, 128));
             var level = result.GetValue(logLevel);
-            await using var app = TallyHost.Build(options, logging: logs => logs.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(level));
-            await app.StartAsync(ct);
+            Microsoft.AspNetCore.Builder.WebApplication app;
+            try
+            {
+                app = TallyHost.Build(options, logging: logs => logs.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(level));
+            }
+            catch (Exception e) when (IsStartupError(e))
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+
+            await using var running = app;
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (IsStartupError(e))
+            {
+                // The message says what to fix (port in use, bad --listen, unreadable TLS files, bad root keys).
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
+
             var root = app.Services.GetRequiredService<CredentialStore>().Root;
             Console.WriteLine($"Tally is listening on {TallyHost.BoundAddress(app)} (data: {Path.GetFullPath(options.DataDir)}, regions: {string.Join(',', options.HostedRegions)})");
             Console.WriteLine($"Root user: access key {root.Root.AccessKeyId}, account {root.Root.Identity.AccountId}, canonical id {root.Root.Identity.CanonicalUserId}");
@@ -115,4 +136,7 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static bool IsStartupError(Exception e) =>
+        e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException;
 }
