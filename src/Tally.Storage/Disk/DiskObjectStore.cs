@@ -225,7 +225,7 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
             var row = new ObjectInfo(bucket, key, staged.Size, etag, Now(), write.Headers, write.Tags, checksums, write.StorageClass, write.OwnerCanonicalId, null);
 
             // Not cancellable from here on: a queued write commits, and its data file must stay.
-            info = await _catalog.WriteAsync(w => AddVersion(w, row, staged.FileId)).ConfigureAwait(false);
+            info = await _catalog.WriteAsync(w => AddVersion(w, row, staged.FileId, write.Acl)).ConfigureAwait(false);
         }
         catch
         {
@@ -269,7 +269,7 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
         var row = new ObjectInfo(bucket, key, bytes.Length, etag, Now(), write.Headers, write.Tags, checksums, write.StorageClass, write.OwnerCanonicalId, null);
         return await _catalog.WriteAsync(w =>
         {
-            var added = AddVersion(w, row, fileId);
+            var added = AddVersion(w, row, fileId, write.Acl);
             _ = w.Db.Execute("INSERT INTO inline_data(data_file, bytes) VALUES($p0, $p1)", fileId, bytes);
             return added;
         }).ConfigureAwait(false);
@@ -620,7 +620,7 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
         var directory = _paths.UploadDirectory(uploadId);
         _ = Directory.CreateDirectory(directory);
         DurableFiles.SyncDirectory(_paths.Uploads);
-        var stored = new ObjectWrite(write.Headers, write.OwnerCanonicalId, write.Tags, write.StorageClass);
+        var stored = new ObjectWrite(write.Headers, write.OwnerCanonicalId, write.Tags, write.StorageClass, Acl: write.Acl);
         try
         {
             return await _catalog.WriteAsync(w =>
@@ -799,7 +799,7 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
                     }
                 }
 
-                var added = AddVersion(w, row, staged.FileId);
+                var added = AddVersion(w, row, staged.FileId, write.Acl);
                 DeleteUploadRows(w, uploadId);
                 return added;
             }).ConfigureAwait(false);
@@ -1029,10 +1029,17 @@ public sealed partial class DiskObjectStore : IObjectStore, IBucketSettingsStore
     }
 
     /// <summary>Makes <paramref name="row"/> the latest version of its key, as the bucket's versioning state says; returns it with its version id.</summary>
-    private ObjectInfo AddVersion(WriteContext w, ObjectInfo row, string fileId)
+    /// <summary>Adds a version with its data; <paramref name="acl"/> (the write's ACL document) is stored in the same transaction.</summary>
+    private ObjectInfo AddVersion(WriteContext w, ObjectInfo row, string fileId, string? acl)
     {
         var (status, _) = RequireBucketVersioning(w.Db, row.Bucket);
         var (versionId, _) = InsertVersion(w, status, row, fileId);
+        if (acl is not null)
+        {
+            // InsertVersion just made the new row the key's only latest one.
+            _ = w.Db.Execute("UPDATE objects SET acl = $p2 WHERE bucket = $p0 AND key = $p1 AND latest = 1", row.Bucket, row.Key, acl);
+        }
+
         return row with { VersionId = versionId };
     }
 

@@ -5,12 +5,16 @@ namespace Tally.Storage.Model;
 /// <paramref name="Checksums"/> is called once the body has been read to its end (trailing
 /// checksums of aws-chunked bodies are only known then); it returns the x-amz-checksum-* values
 /// to store, keyed by algorithm (CRC32, CRC32C, SHA1, SHA256, CRC64NVME), base64.
+/// <paramref name="Acl"/> is the ACL document the write sets (x-amz-acl / x-amz-grant-*), stored
+/// with the new version in the same commit; null leaves the version at its owner's private default.
+/// A multipart upload keeps it until CompleteMultipartUpload.
 /// </summary>
 public sealed record ObjectWrite(
     ObjectHeaders Headers,
     string OwnerCanonicalId,
     IReadOnlyDictionary<string, string> Tags,
     string StorageClass = "STANDARD",
-    Func<IReadOnlyDictionary<string, string>>? Checksums = null);
+    Func<IReadOnlyDictionary<string, string>>? Checksums = null,
+    string? Acl = null);
 
 public sealed record PartWrite(Func<IReadOnlyDictionary<string, string>>? Checksums = null);
