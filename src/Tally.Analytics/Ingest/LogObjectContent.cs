@@ -1,22 +1,34 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 
 namespace Tally.Analytics.Ingest;
 
 /// <summary>
 /// The text of a log object, plain or gzip (recognised by its magic bytes, not its name: AWS log
-/// objects have no extension). .NET's GZipStream ends silently on a truncated file, so the content
-/// is checked against the gzip trailer (CRC-32 and length) when it has been read to the end.
+/// objects have no extension). A gzip object may hold several members one after another (what
+/// <c>cat a.gz b.gz</c> makes and what appending log shippers write): every member is read.
 /// </summary>
-/// <remarks>The trailer check covers single-member gzip files (what <c>gzip</c> writes); a file of
-/// several concatenated members fails the check and is reported like a damaged one.</remarks>
+/// <remarks>
+/// <para>zlib checks each complete member against its trailer (CRC-32 and length), but .NET's
+/// GZipStream ends silently when the input stops inside a member, so a truncated object would look
+/// complete. To tell the two apart, the compressed input is followed by one more small member of
+/// known content (<see cref="EndMarker"/>): zlib only reaches it as a fresh member when the object
+/// ended exactly after a complete one, so its content coming out last proves the object whole.
+/// After a cut the marker's bytes continue the unfinished member and never decode to the marker
+/// (zlib rejects them, or runs out of input). The marker is held back from the reader.</para>
+/// <para>A truncated object, like a damaged one, fails with an <see cref="InvalidDataException"/>
+/// that says which.</para>
+/// </remarks>
 internal sealed class LogObjectContent : IAsyncDisposable
 {
-    private readonly TailStream _raw;
-    private readonly CrcStream? _decoded;
+    /// <summary>NULs around a name: no log line holds a NUL, so a real object never ends like this.</summary>
+    private static readonly byte[] EndMarker = "\0\0tally: end of gzip input\0\0"u8.ToArray();
 
-    private LogObjectContent(TailStream raw, CrcStream? decoded)
+    private static readonly byte[] EndMember = Compress(EndMarker);
+
+    private readonly RawStream _raw;
+    private readonly MarkerStream? _decoded;
+
+    private LogObjectContent(RawStream raw, MarkerStream? decoded)
     {
         _raw = raw;
         _decoded = decoded;
@@ -45,51 +57,48 @@ internal sealed class LogObjectContent : IAsyncDisposable
             got += n;
         }
 
-        var tail = new TailStream(magic.AsMemory(0, got), raw);
         if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
-            return new LogObjectContent(tail, new CrcStream(new GZipStream(tail, CompressionMode.Decompress)));
+            var input = new RawStream(magic, raw, EndMember);
+            return new LogObjectContent(input, new MarkerStream(new GZipStream(input, CompressionMode.Decompress), EndMarker, input));
         }
 
-        return new LogObjectContent(tail, null);
+        return new LogObjectContent(new RawStream(magic.AsMemory(0, got), raw, ReadOnlyMemory<byte>.Empty), null);
     }
 
-    /// <summary>Throws <see cref="InvalidDataException"/> when a gzip object was cut short or damaged.</summary>
+    /// <summary>Throws <see cref="InvalidDataException"/> when a gzip object was cut short.</summary>
     public void VerifyComplete()
     {
-        if (_decoded is null)
-        {
-            return;
-        }
-
-        // A gzip file is at least a 10-byte header and an 8-byte trailer (RFC 1952).
-        var trailer = _raw.Tail;
-        if (_raw.Total < 18 || trailer.Length < 8)
-        {
-            throw new InvalidDataException("truncated gzip: the file ends before the gzip trailer");
-        }
-
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-        if (crc != _decoded.Crc || size != (uint)_decoded.Length)
+        if (_decoded is { EndedWithMarker: false })
         {
             throw new InvalidDataException(
-                $"truncated or corrupt gzip: {_decoded.Length} bytes decompressed but the gzip trailer does not match (CRC-32 or length); nothing from this file was loaded");
+                $"truncated gzip: the file ends inside a gzip member ({_raw.Total} bytes read, {_decoded.Length} decompressed), or has data after its last member; nothing from this file was loaded");
         }
     }
 
     public async ValueTask DisposeAsync() => await Stream.DisposeAsync().ConfigureAwait(false);
 
-    /// <summary>Replays a prefix, then the rest of the stream, remembering the last 8 bytes read.</summary>
-    private sealed class TailStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+    private static byte[] Compress(byte[] content)
     {
-        private readonly byte[] _tail = new byte[8];
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Replays a prefix, then the rest of the stream, then <c>suffix</c> (not counted in <see cref="Total"/>).</summary>
+    private sealed class RawStream(ReadOnlyMemory<byte> prefix, Stream inner, ReadOnlyMemory<byte> suffix) : Stream
+    {
         private ReadOnlyMemory<byte> _prefix = prefix;
-        private int _tailLength;
+        private ReadOnlyMemory<byte> _suffix = suffix;
 
         public long Total { get; private set; }
 
-        public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, _tailLength);
+        /// <summary>Whether the stored object has been read to its end (the suffix comes next).</summary>
+        public bool InnerEnded { get; private set; }
 
         public override bool CanRead => true;
 
@@ -105,52 +114,46 @@ internal sealed class LogObjectContent : IAsyncDisposable
 
         public override int Read(Span<byte> buffer)
         {
-            int n;
             if (!_prefix.IsEmpty)
             {
-                n = Math.Min(buffer.Length, _prefix.Length);
-                _prefix.Span[..n].CopyTo(buffer);
-                _prefix = _prefix[n..];
-            }
-            else
-            {
-                n = inner.Read(buffer);
+                return Replay(ref _prefix, buffer, counted: true);
             }
 
-            Remember(buffer[..n]);
-            return n;
+            if (!InnerEnded)
+            {
+                var n = inner.Read(buffer);
+                if (n > 0 || buffer.IsEmpty)
+                {
+                    Total += n;
+                    return n;
+                }
+
+                InnerEnded = true;
+            }
+
+            return Replay(ref _suffix, buffer, counted: false);
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (!_prefix.IsEmpty)
+            if (!_prefix.IsEmpty || InnerEnded)
             {
                 return Read(buffer.Span);
             }
 
             var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Remember(buffer.Span[..n]);
-            return n;
+            if (n > 0 || buffer.IsEmpty)
+            {
+                Total += n;
+                return n;
+            }
+
+            InnerEnded = true;
+            return Read(buffer.Span);
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private void Remember(ReadOnlySpan<byte> data)
-        {
-            Total += data.Length;
-            if (data.Length >= 8)
-            {
-                data[^8..].CopyTo(_tail);
-                _tailLength = 8;
-                return;
-            }
-
-            var keep = Math.Min(_tailLength, 8 - data.Length);
-            _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
-            data.CopyTo(_tail.AsSpan(keep));
-            _tailLength = keep + data.Length;
-        }
 
         public override void Flush()
         {
@@ -171,18 +174,42 @@ internal sealed class LogObjectContent : IAsyncDisposable
 
             base.Dispose(disposing);
         }
+
+        private int Replay(ref ReadOnlyMemory<byte> source, Span<byte> buffer, bool counted)
+        {
+            var n = Math.Min(buffer.Length, source.Length);
+            source.Span[..n].CopyTo(buffer);
+            source = source[n..];
+            if (counted)
+            {
+                Total += n;
+            }
+
+            return n;
+        }
     }
 
-    /// <summary>Counts and CRC-32s what it passes through.</summary>
-    private sealed class CrcStream(Stream inner) : Stream
+    /// <summary>
+    /// Passes decompressed bytes through but holds back the last <c>marker.Length</c> of them, and at
+    /// the end tells whether they were the marker. Turns zlib's errors into a reason a user can act on.
+    /// </summary>
+    private sealed class MarkerStream(Stream inner, byte[] marker, RawStream input) : Stream
     {
-        private readonly Crc32 _crc = new();
+        private readonly byte[] _buffer = new byte[(64 * 1024) + marker.Length];
 
-        public uint Crc => _crc.GetCurrentHashAsUInt32();
+        // _buffer[_start.._ready] may be passed on; _buffer[_ready.._end] is held back (at most marker.Length).
+        private int _start;
+        private int _ready;
+        private int _end;
+        private bool _ended;
 
-        public override long Length => Total;
+        /// <summary>Whether the decompressed data ended with the marker (known once a read returned 0).</summary>
+        public bool EndedWithMarker { get; private set; }
 
-        private long Total { get; set; }
+        /// <summary>Decompressed bytes passed on.</summary>
+        public override long Length => Position;
+
+        public override long Position { get; set; }
 
         public override bool CanRead => true;
 
@@ -190,24 +217,48 @@ internal sealed class LogObjectContent : IAsyncDisposable
 
         public override bool CanWrite => false;
 
-        public override long Position { get => Total; set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer);
-            _crc.Append(buffer[..n]);
-            Total += n;
-            return n;
+            while (_start == _ready && !_ended && !buffer.IsEmpty)
+            {
+                int n;
+                try
+                {
+                    PrepareFill();
+                    n = inner.Read(_buffer.AsSpan(_end));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Corrupt(e);
+                }
+
+                Filled(n);
+            }
+
+            return Pass(buffer);
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            _crc.Append(buffer.Span[..n]);
-            Total += n;
-            return n;
+            while (_start == _ready && !_ended && !buffer.IsEmpty)
+            {
+                int n;
+                try
+                {
+                    PrepareFill();
+                    n = await inner.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw Corrupt(e);
+                }
+
+                Filled(n);
+            }
+
+            return Pass(buffer.Span);
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -231,6 +282,43 @@ internal sealed class LogObjectContent : IAsyncDisposable
             }
 
             base.Dispose(disposing);
+        }
+
+        // zlib asks for input past the object's end only after accepting all of it, so an error
+        // from then on comes from the marker's bytes continuing a member the object left unfinished.
+        private InvalidDataException Corrupt(InvalidDataException e) => input.InnerEnded
+            ? new($"truncated gzip: the file ends inside a gzip member ({input.Total} bytes read, {Position} decompressed); nothing from this file was loaded", e)
+            : new($"corrupt gzip: the data after {Position} decompressed bytes is damaged or fails its CRC-32/length check ({e.Message}); nothing from this file was loaded", e);
+
+        /// <summary>Moves the held-back bytes to the front, to read behind them.</summary>
+        private void PrepareFill()
+        {
+            var held = _end - _ready;
+            Buffer.BlockCopy(_buffer, _ready, _buffer, 0, held);
+            _start = _ready = 0;
+            _end = held;
+        }
+
+        private void Filled(int n)
+        {
+            if (n == 0)
+            {
+                _ended = true;
+                EndedWithMarker = _buffer.AsSpan(_ready, _end - _ready).SequenceEqual(marker);
+                return;
+            }
+
+            _end += n;
+            _ready = Math.Max(_start, _end - marker.Length);
+        }
+
+        private int Pass(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, _ready - _start);
+            _buffer.AsSpan(_start, n).CopyTo(buffer);
+            _start += n;
+            Position += n;
+            return n;
         }
     }
 }

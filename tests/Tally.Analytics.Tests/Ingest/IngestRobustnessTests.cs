@@ -140,6 +140,54 @@ public sealed class IngestRobustnessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_concatenated_multi_member_gzip_loads_the_lines_of_every_member()
+    {
+        // What `cat a.gz b.gz c.gz > all.gz` makes, and what log shippers that append write.
+        var members = Gzip(Lines(0, 30)).Concat(Gzip(Lines(30, 1500))).Concat(Gzip(Lines(1530, 20))).ToArray();
+        var path = _files.WriteBytes("logs/all.gz", members);
+        using var warehouse = LogWarehouse.OpenInMemory();
+        var summary = await Ingest(warehouse, Path.Combine(_files.Directory, "logs"));
+        Assert.Empty(summary.Failures);
+        Assert.Equal((1550L, 1550L, 0L), (summary.LinesRead, summary.LinesLoaded, summary.LinesRejected));
+        Assert.Equal(1550, warehouse.Count($"SELECT count(DISTINCT requestid) FROM access_logs WHERE source_file = '{path}'"));
+        Assert.Equal(1550, warehouse.Count("SELECT max(line_number) FROM access_logs"));
+        Assert.Equal(1, warehouse.Count("SELECT count(*) FROM access_logs WHERE line_number = 1531 AND key = 'k1530'"));
+    }
+
+    [Theory]
+    [InlineData(3)] // inside the last member's trailer (its deflate data is complete)
+    [InlineData(8)] // the whole trailer missing
+    [InlineData(200)] // inside the last member's deflate data
+    public async Task A_multi_member_gzip_cut_short_fails_with_a_clear_reason_and_loads_nothing(int cut)
+    {
+        var members = Gzip(Lines(0, 30)).Concat(Gzip(Lines(30, 1500))).ToArray();
+        var gz = _files.WriteBytes("logs/cut.gz", members[..^cut]);
+        _files.Write("logs/plain", Lines(5000, 2));
+        using var warehouse = LogWarehouse.OpenInMemory();
+        var summary = await Ingest(warehouse, Path.Combine(_files.Directory, "logs"));
+        var failure = Assert.Single(summary.Failures);
+        Assert.Equal(gz, failure.File);
+        Assert.StartsWith("truncated gzip", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal((1, 2L), (summary.FilesLoaded, summary.LinesLoaded));
+        Assert.Equal(0, warehouse.Count($"SELECT count(*) FROM access_logs WHERE source_file = '{gz}'"));
+    }
+
+    [Fact]
+    public async Task A_gzip_with_a_damaged_member_fails_with_a_clear_reason()
+    {
+        var first = Gzip(Lines(0, 30));
+        var members = first.Concat(Gzip(Lines(30, 40))).ToArray();
+        members[first.Length - 6] ^= 0xff; // the CRC-32 in the first member's trailer
+        var gz = _files.WriteBytes("logs/bad.gz", members);
+        using var warehouse = LogWarehouse.OpenInMemory();
+        var summary = await Ingest(warehouse, Path.Combine(_files.Directory, "logs"));
+        var failure = Assert.Single(summary.Failures);
+        Assert.Equal(gz, failure.File);
+        Assert.StartsWith("corrupt gzip", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, warehouse.Count("SELECT count(*) FROM access_logs"));
+    }
+
+    [Fact]
     public async Task Many_tiny_files_load_across_several_commit_groups()
     {
         for (var i = 0; i < 250; i++)
