@@ -99,5 +99,12 @@ public sealed class ClientSession : IDisposable
     public Task<CliResult> AwsAsync(params string[] arguments) =>
         RunAsync(ClientTools.Aws, ["--endpoint-url", EndpointUrl, .. arguments]);
 
+    /// <summary>`tally ARGS…`: the same program as the server, as a user runs its other commands.</summary>
+    public Task<CliResult> TallyAsync(params string[] arguments)
+    {
+        var start = TallyBinary.StartInfo(arguments);
+        return CliProcess.RunAsync(start.FileName, start.ArgumentList, _environment, Work, DefaultTimeout);
+    }
+
     public void Dispose() => _home.Dispose();
 }
