@@ -118,12 +118,37 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
         if (op == S3Operations.PutObject || op == S3Operations.CopyObject || op == S3Operations.CreateMultipartUpload)
         {
             var access = await LoadAsync(context, bucket.Name);
-            var acl = CannedAcl.FromHeaders(context.Header, bucket.OwnerCanonicalId, bucket.OwnerCanonicalId);
+            var acl = CannedAcl.FromHeaders(context.Header, await NewObjectOwnerAsync(context), bucket.OwnerCanonicalId);
             if (acl is not null)
             {
+                // object-ownership-error-responses.html: with ACLs disabled "All S3 PUT requests
+                // must either specify the bucket-owner-full-control canned ACL or not specify an
+                // ACL" (grant headers only in the equivalent form CheckAclWrite accepts).
+                if (!access.AclsEnabled && context.Header("x-amz-acl") is { } canned && canned != CannedAcl.BucketOwnerFullControl)
+                {
+                    throw new S3Exception(S3Errors.AccessControlListNotSupported);
+                }
+
                 CheckAclWrite(context, access, acl, bucket.OwnerCanonicalId);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the caller may list <paramref name="bucket"/> (s3:ListBucket). GetObject and
+    /// HeadObject of a missing key answer 404 NoSuchKey only then, 403 AccessDenied otherwise
+    /// (API_GetObject.html, "Permissions"), so keys cannot be probed without the right to list them.
+    /// </summary>
+    public async Task<bool> MayListBucketAsync(S3RequestContext context, BucketInfo bucket)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var decision = await DecideAsync(context, "s3:ListBucket", bucket, null, null);
+        if (!decision.IsAllowed)
+        {
+            LogDenied(logger, context.Capture.RequestId, "s3:ListBucket", "a missing key is reported as AccessDenied: " + decision.Reason);
+        }
+
+        return decision.IsAllowed;
     }
 
     /// <summary>
@@ -276,26 +301,21 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
     }
 
     /// <summary>
-    /// Stores the ACL that a write's x-amz-acl / x-amz-grant-* headers set on the object it
-    /// created (already checked against ownership and the public access block when the request
-    /// was authorised). Nothing to do when ACLs are disabled or the request set none. Call after
-    /// the object is committed, with the version the write created.
+    /// <paramref name="write"/> with the owner (<see cref="NewObjectOwnerAsync"/>) and the ACL
+    /// document of the object this request writes: what its x-amz-acl / x-amz-grant-* headers set
+    /// (already checked against ownership and the public access block when the request was
+    /// authorised), none when ACLs are disabled or the request set none (the owner's private
+    /// default). The store keeps both with the new version in one commit; a multipart upload
+    /// keeps them until CompleteMultipartUpload. For PutObject, CopyObject and CreateMultipartUpload.
     /// </summary>
-    public async Task ApplyObjectAclFromHeadersAsync(S3RequestContext context, ObjectInfo written)
+    public async Task<ObjectWrite> NewObjectWriteAsync(S3RequestContext context, ObjectWrite write)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(write);
+        var owner = await NewObjectOwnerAsync(context);
         var access = await LoadAsync(context, context.BucketName);
-        if (!access.AclsEnabled)
-        {
-            return;
-        }
-
-        var acl = CannedAcl.FromHeaders(context.Header, written.OwnerCanonicalId, context.Bucket.OwnerCanonicalId);
-        if (acl is not null)
-        {
-            await context.Store.PutObjectAclAsync(written.Bucket, written.Key, written.VersionId, acl.Serialize(), context.Aborted);
-        }
+        var acl = access.AclsEnabled ? CannedAcl.FromHeaders(context.Header, owner, context.Bucket.OwnerCanonicalId) : null;
+        return write with { OwnerCanonicalId = owner, Acl = acl?.Serialize() };
     }
 
     private async Task AuthorizeWithoutBucketAsync(S3RequestContext context, S3Operation op)

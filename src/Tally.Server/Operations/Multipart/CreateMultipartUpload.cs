@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Tally.S3.Xml;
+using Tally.Server.Operations.Access;
 using Tally.Server.Operations.Objects;
 using Tally.Server.Pipeline;
 
@@ -9,7 +10,9 @@ public static class CreateMultipartUpload
 {
     public static async Task HandleAsync(S3RequestContext context)
     {
-        var upload = await context.Store.CreateMultipartUploadAsync(context.BucketName, context.Key, ObjectRequestHeaders.Write(context), context.Aborted);
+        // Owner and ACL are decided now, as for a PUT; the store applies them at Complete.
+        var write = await RequestAuthorization.For(context).NewObjectWriteAsync(context, ObjectRequestHeaders.Write(context));
+        var upload = await context.Store.CreateMultipartUploadAsync(context.BucketName, context.Key, write, context.Aborted);
         if (context.Header("x-amz-checksum-algorithm") is { } algorithm)
         {
             context.Response.Headers["x-amz-checksum-algorithm"] = algorithm;

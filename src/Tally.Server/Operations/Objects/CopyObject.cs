@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Tally.Core.Errors;
 using Tally.S3.Xml;
+using Tally.Server.Operations.Access;
 using Tally.Server.Pipeline;
 
 namespace Tally.Server.Operations.Objects;
@@ -28,7 +29,8 @@ public static class CopyObject
             throw new S3Exception(S3Errors.InvalidRequest, "The specified copy source is larger than the maximum allowable size for a copy source: 5368709120");
         }
 
-        var requested = ObjectRequestHeaders.Write(context);
+        // The copy is a new object: its owner and ACL come from this request, never from the source.
+        var requested = await RequestAuthorization.For(context).NewObjectWriteAsync(context, ObjectRequestHeaders.Write(context));
         var write = requested with
         {
             Headers = replaceMetadata ? requested.Headers : info.Headers,

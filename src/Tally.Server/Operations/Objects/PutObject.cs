@@ -1,3 +1,4 @@
+using Tally.Server.Operations.Access;
 using Tally.Server.Operations.Lifecycle;
 using Tally.Server.Pipeline;
 
@@ -7,7 +8,7 @@ public static class PutObject
 {
     public static async Task HandleAsync(S3RequestContext context)
     {
-        var write = ObjectRequestHeaders.Write(context);
+        var write = await RequestAuthorization.For(context).NewObjectWriteAsync(context, ObjectRequestHeaders.Write(context));
         await using var body = RequestBody.OpenVerified(context);
         var info = await context.Store.PutObjectAsync(
             context.BucketName,
