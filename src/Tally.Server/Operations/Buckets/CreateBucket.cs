@@ -1,11 +1,19 @@
 using Tally.Core.Errors;
 using Tally.Core.Naming;
 using Tally.S3.Xml;
+using Tally.Security.Acls;
+using Tally.Server.Operations.Access;
 using Tally.Server.Pipeline;
 using Tally.Storage.Model;
 
 namespace Tally.Server.Operations.Buckets;
 
+/// <summary>
+/// PUT /bucket: the bucket in the requested region, with the Object Ownership of
+/// x-amz-object-ownership (BucketOwnerEnforced when absent, S3's default) and, when that enables
+/// ACLs, the bucket ACL of x-amz-acl / x-amz-grant-*. An ACL beyond the owner's full control on a
+/// BucketOwnerEnforced bucket was refused by RequestAuthorization (InvalidBucketAclWithObjectOwnership).
+/// </summary>
 public static class CreateBucket
 {
     public static async Task HandleAsync(S3RequestContext context)
@@ -38,9 +46,35 @@ public static class CreateBucket
         }
 
         var caller = context.Caller;
+
+        // Both headers are checked before the bucket exists, so a refused request creates nothing.
+        var ownership = context.Header("x-amz-object-ownership");
+        if (ownership is not (null or "BucketOwnerEnforced" or "BucketOwnerPreferred" or "ObjectWriter"))
+        {
+            throw S3Exception.With(S3Errors.InvalidArgument, "Invalid x-amz-object-ownership header", ("ArgumentName", "x-amz-object-ownership"), ("ArgumentValue", ownership));
+        }
+
+        var acl = CannedAcl.FromHeaders(context.Header, caller.CanonicalUserId, caller.CanonicalUserId);
+        var aclsEnabled = BucketAccess.ParseOwnership(ownership) != ObjectOwnership.BucketOwnerEnforced;
+        if (acl is not null && acl.Grants.Any(g => g.Grantee.Type == GranteeType.Email))
+        {
+            // Tally's accounts have no e-mail addresses (as RequestAuthorization.CheckAclWrite).
+            throw new S3Exception(S3Errors.UnresolvableGrantByEmailAddress);
+        }
+
         await context.Store.CreateBucketAsync(
             new BucketInfo(name, caller.AccountId, caller.CanonicalUserId, region, context.Services.Time.GetUtcNow()),
             context.Aborted);
+        if (ownership is not null)
+        {
+            await context.Settings.PutAsync(name, BucketAccess.OwnershipKind, ownership, context.Aborted);
+        }
+
+        if (acl is not null && aclsEnabled)
+        {
+            await context.Settings.PutAsync(name, BucketAccess.AclKind, acl.Serialize(), context.Aborted);
+        }
+
         context.Response.Headers.Location = "/" + name;
         await S3Responses.WriteEmptyAsync(context);
     }
