@@ -10,7 +10,7 @@ public static class GetObject
     public static async Task HandleAsync(S3RequestContext context)
     {
         var versionId = ObjectVersions.Requested(context);
-        await using var read = await ObjectVersions.ReadAsync(context, versionId, () => context.Store.GetObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
+        await using var read = await ObjectVersions.ReadExistingAsync(context, versionId, () => context.Store.GetObjectAsync(context.BucketName, context.Key, versionId, context.Aborted));
         ObjectVersions.Announce(context, read.Info.VersionId);
         await LifecycleResponseHeaders.WriteAsync(context, read.Info, restore: true);
         var plan = ObjectReadPlan.Prepare(context, read.Info);

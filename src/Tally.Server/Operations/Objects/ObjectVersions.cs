@@ -1,4 +1,5 @@
 using Tally.Core.Errors;
+using Tally.Server.Operations.Access;
 using Tally.Server.Pipeline;
 using Tally.Storage.Model;
 
@@ -68,6 +69,33 @@ public static class ObjectVersions
         if (source.VersionId is not null || copied.VersionId != ObjectVersion.NullId)
         {
             context.Response.Headers["x-amz-copy-source-version-id"] = copied.VersionId;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> for GetObject and HeadObject: a missing key (or a latest version
+    /// that is a delete marker) is 404 NoSuchKey only for a requester with s3:ListBucket on the
+    /// bucket, otherwise 403 AccessDenied without the delete-marker headers (API_GetObject.html,
+    /// "Permissions"), so that keys cannot be probed by whoever may only read them.
+    /// </summary>
+    public static async Task<T> ReadExistingAsync<T>(S3RequestContext context, string? versionId, Func<Task<T>> read)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return await ReadAsync(context, versionId, read);
+        }
+        catch (S3Exception error) when (error.Error == S3Errors.NoSuchKey)
+        {
+            if (await RequestAuthorization.For(context).MayListBucketAsync(context, context.Bucket))
+            {
+                throw;
+            }
+
+            var headers = context.Response.Headers;
+            _ = headers.Remove(DeleteMarkerHeader);
+            _ = headers.Remove(VersionIdHeader);
+            throw new S3Exception(S3Errors.AccessDenied);
         }
     }
 
