@@ -1,6 +1,8 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Tally.AccessLogs.Records;
+using Tally.Server.Tests.Logging;
 
 namespace Tally.Server.Tests.Access;
 
@@ -226,6 +228,36 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
         var response = await http.GetAsync($"/{bucket}/absent");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("<Code>AccessDenied</Code>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_access_log_records_a_read_through_a_stored_object_acl_and_a_hidden_missing_key()
+    {
+        var bucket = await AclBucketAsync("logged-object-acls", ObjectOwnership.ObjectWriter);
+        await Owner.PutBucketAsync("logged-object-acls-logs");
+        await LogHarness.EnableAsync(Owner, bucket, "logged-object-acls-logs", "acl/");
+        await Owner.PutBucketPolicyAsync(bucket, Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject"));
+        await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public", ContentBody = "open", CannedACL = S3CannedACL.PublicRead });
+
+        using var http = accounts.Server.Http();
+        using var anonymous = await http.GetAsync($"/{bucket}/public");
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        var anonymousId = anonymous.Headers.GetValues("x-amz-request-id").Single();
+        var hidden = await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden, () => Alternate.GetObjectAsync(bucket, "absent"));
+
+        // A record lands when its response has completed, just after the client has seen it: flush until both are there.
+        List<ParsedAccessLogLine> lines = [];
+        for (var attempt = 0; attempt < 20 && !(Has(anonymousId) && Has(hidden.RequestId)); attempt++)
+        {
+            lines = await LogHarness.FlushAndReadAsync(accounts.Server, Owner, "logged-object-acls-logs", "acl/");
+        }
+
+        var read = LogHarness.Single(lines, anonymousId, "REST.GET.OBJECT");
+        Assert.Equal(("200", "-", "Yes"), (read.F(AccessLogField.HttpStatus), read.F(AccessLogField.Requester), read.F(AccessLogField.AclRequired)));
+        var denied = LogHarness.Single(lines, hidden.RequestId, "REST.GET.OBJECT");
+        Assert.Equal(("403", "AccessDenied", "absent"), (denied.F(AccessLogField.HttpStatus), denied.F(AccessLogField.ErrorCode), denied.F(AccessLogField.Key)));
+
+        bool Has(string requestId) => lines.Any(l => l.Record.RequestId == requestId);
     }
 
     private async Task<string> AclBucketAsync(string bucket, ObjectOwnership ownership)
