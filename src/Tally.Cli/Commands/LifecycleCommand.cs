@@ -32,10 +32,11 @@ internal static class LifecycleCommand
     {
         var data = CommonOptions.Data();
         var coldDir = ColdDir();
-        var asOf = new Option<string?>("--as-of") { Description = "Act as on this UTC date (YYYY-MM-DD), e.g. to see what a rule will do; default: today" };
+        var asOf = new Option<string?>("--as-of") { Description = "Act as on this UTC date (YYYY-MM-DD); default: today. The daily schedule is left as it was" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what the run would do (with --as-of: on that date); nothing is changed or logged" };
         var endpoint = LogsAdminClient.EndpointOption();
         var token = LogsAdminClient.TokenOption();
-        var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { data, coldDir, asOf, endpoint, token };
+        var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { data, coldDir, asOf, dryRun, endpoint, token };
         command.SetAction(async (result, ct) =>
         {
             var dataDir = result.GetRequiredValue(data);
@@ -62,7 +63,18 @@ internal static class LifecycleCommand
 
                 try
                 {
-                    var path = date is { } d ? $"_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "_tally/lifecycle/run";
+                    var query = new List<string>();
+                    if (date is { } d)
+                    {
+                        query.Add(string.Create(CultureInfo.InvariantCulture, $"as-of={d:yyyy-MM-dd}"));
+                    }
+
+                    if (result.GetValue(dryRun))
+                    {
+                        query.Add("dry-run=true");
+                    }
+
+                    var path = "_tally/lifecycle/run" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
                     done = (await client.SendAsync<LifecycleRunResult>(HttpMethod.Post, path, null, ct))!;
                 }
                 catch (HttpRequestException e)
@@ -79,7 +91,7 @@ internal static class LifecycleCommand
                     return 1;
                 }
 
-                done = await RunOnDataDirectoryAsync(dataDir, result.GetValue(coldDir), date, ct);
+                done = await RunOnDataDirectoryAsync(dataDir, result.GetValue(coldDir), date, result.GetValue(dryRun), ct);
             }
 
             Print(done);
@@ -92,7 +104,7 @@ internal static class LifecycleCommand
     /// A stopped server's data directory: the rules run here, and their S3.* records go into the
     /// access-log spool, delivered when the server next runs.
     /// </summary>
-    private static async Task<LifecycleRunResult> RunOnDataDirectoryAsync(string dataDir, string? coldDir, DateOnly? date, CancellationToken ct)
+    private static async Task<LifecycleRunResult> RunOnDataDirectoryAsync(string dataDir, string? coldDir, DateOnly? date, bool dryRun, CancellationToken ct)
     {
         var time = TimeProvider.System;
         using var store = DiskObjectStore.Open(dataDir, time, coldDir);
@@ -100,13 +112,14 @@ internal static class LifecycleCommand
         await registry.ReloadAsync(ct);
         await using var spool = LogSpool.Open(new SpoolOptions { Directory = Path.Combine(dataDir, "spool") }, registry, time, NullLogger<LogSpool>.Instance);
         using var runner = new LifecycleRunner(store, store, store, new LifecycleProgressFile(Path.Combine(dataDir, "lifecycle", "progress.json")), new LifecycleRecords(spool, time), time);
-        return await LifecycleRunResult.RunAsync(runner, store, date, ct);
+        return dryRun ? await LifecycleRunResult.PreviewAsync(runner, date, ct) : await LifecycleRunResult.RunAsync(runner, store, date, ct);
     }
 
     private static void Print(LifecycleRunResult done)
     {
         var c = done.Counters;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle run as of {done.Date:yyyy-MM-dd}{(done.Resumed ? " (resumed)" : string.Empty)}"));
+        var dry = done.Planned is not null;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle {(dry ? "dry run" : "run")} as of {done.Date:yyyy-MM-dd}{(done.Resumed ? " (resumed)" : string.Empty)}{(dry ? ": nothing was changed" : string.Empty)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  buckets scanned         {c.BucketsScanned}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  versions visited        {c.VersionsVisited}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  expired                 {c.Expired}"));
@@ -115,7 +128,22 @@ internal static class LifecycleCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  noncurrent expired      {c.NoncurrentExpired}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delete markers removed  {c.DeleteMarkersRemoved}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  uploads aborted         {c.UploadsAborted}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  restored copies written {done.CopiesRestored}, expired {done.CopiesExpired}"));
+        if (!dry)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  restored copies written {done.CopiesRestored}, expired {done.CopiesExpired}"));
+            return;
+        }
+
+        foreach (var action in done.Planned!)
+        {
+            var what = action.UploadId is { } upload ? $"upload {upload} of " : action.VersionId is { } version ? $"version {version} of " : string.Empty;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  would {action.Operation} {what}s3://{action.Bucket}/{action.Key} (rule {action.RuleId}, due {action.DueDate:yyyy-MM-dd})"));
+        }
+
+        if (done.PlannedTruncated)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … and more (first {done.Planned!.Count} listed)"));
+        }
     }
 
     /// <summary>Whether the endpoint recorded in DATA/admin.json accepts connections.</summary>

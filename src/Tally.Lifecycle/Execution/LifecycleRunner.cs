@@ -25,6 +25,12 @@ public sealed record LifecycleRunnerOptions
     public int ActionParallelism { get; init; } = 32;
 }
 
+/// <summary>One action a preview found due: the <c>S3.*</c> operation it would log, the rule and the date it became due.</summary>
+public sealed record PlannedLifecycleAction(string Bucket, string Key, string? VersionId, string? UploadId, string Operation, string RuleId, DateOnly DueDate);
+
+/// <summary>What a run would do (<see cref="LifecycleRunner.PreviewAsync"/>); <paramref name="Truncated"/> when more actions are due than listed.</summary>
+public sealed record LifecyclePreview(DateOnly Date, LifecycleCounters Counters, IReadOnlyList<PlannedLifecycleAction> Actions, bool Truncated);
+
 /// <summary>What one call did. <paramref name="Ran"/> is false when today's run had completed already.</summary>
 public sealed record LifecycleRunReport(DateOnly Date, bool Ran, bool Resumed, LifecycleCounters Counters);
 
@@ -59,6 +65,10 @@ public sealed partial class LifecycleRunner(
     private readonly LifecycleProgressFile _dailyProgressFile = progressFile;
     private readonly LifecycleProgressFile _asOfProgressFile = new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(progressFile.Path)!, "as-of.json"));
     private LifecycleProgressFile _activeProgressFile = progressFile;
+
+    // Set while PreviewAsync runs: what is due is listed here instead of done, and nothing is saved.
+    private List<PlannedLifecycleAction>? _planned;
+    private int _plannedLimit;
     private long _lastSave;
 
     public LifecycleCalendar Calendar => _options.Calendar;
@@ -117,6 +127,29 @@ public sealed partial class LifecycleRunner(
         }
         finally
         {
+            _ = _running.Release();
+        }
+    }
+
+    /// <summary>
+    /// What a run for <paramref name="date"/> would do, without doing it (<c>tally lifecycle run
+    /// --dry-run</c>): the counters as a run would report them, and the first
+    /// <paramref name="maxListed"/> actions. Saves no progress and writes no record.
+    /// </summary>
+    public async Task<LifecyclePreview> PreviewAsync(DateOnly date, int maxListed, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxListed);
+        await _running.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            _planned = [];
+            _plannedLimit = maxListed;
+            var report = await RunFromAsync(new LifecycleProgress { Date = date }, resumed: false, ct).ConfigureAwait(false);
+            return new LifecyclePreview(date, report.Counters, _planned, report.Counters.Actions > _planned.Count);
+        }
+        finally
+        {
+            _planned = null;
             _ = _running.Release();
         }
     }
@@ -330,10 +363,30 @@ public sealed partial class LifecycleRunner(
         }
 
         var outcomes = new ActionOutcome[due.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, due.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.ActionParallelism), CancellationToken = ct },
-            async (i, token) => outcomes[i] = await ExecuteAsync(bucket, due[i].Version, due[i].Action, token).ConfigureAwait(false)).ConfigureAwait(false);
+        if (_planned is not null)
+        {
+            for (var i = 0; i < due.Count; i++)
+            {
+                var (version, action) = due[i];
+                Plan(bucket, version.Key, version.VersionId, action);
+                outcomes[i] = action.Kind switch
+                {
+                    LifecycleActionKind.Expire => ActionOutcome.Expired,
+                    LifecycleActionKind.CreateDeleteMarker => ActionOutcome.DeleteMarkerCreated,
+                    LifecycleActionKind.Transition or LifecycleActionKind.TransitionNoncurrentVersion => ActionOutcome.Transitioned,
+                    LifecycleActionKind.ExpireNoncurrentVersion => ActionOutcome.NoncurrentExpired,
+                    _ => ActionOutcome.DeleteMarkerRemoved,
+                };
+            }
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, due.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.ActionParallelism), CancellationToken = ct },
+                async (i, token) => outcomes[i] = await ExecuteAsync(bucket, due[i].Version, due[i].Action, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
         foreach (var outcome in outcomes)
         {
             counters = outcome switch
@@ -425,8 +478,15 @@ public sealed partial class LifecycleRunner(
                 {
                     counters = counters with { UploadsVisited = counters.UploadsVisited + 1 };
                     var facts = new UploadFacts(upload.Key, _options.Calendar.ToLifecycleTime(upload.Initiated));
-                    if (LifecycleEvaluator.EvaluateUpload(rules, facts, progress.Date) is null)
+                    if (LifecycleEvaluator.EvaluateUpload(rules, facts, progress.Date) is not { } abort)
                     {
+                        continue;
+                    }
+
+                    if (_planned is not null)
+                    {
+                        Plan(bucket, upload.Key, null, abort, upload.UploadId);
+                        counters = counters with { UploadsAborted = counters.UploadsAborted + 1 };
                         continue;
                     }
 
@@ -460,8 +520,23 @@ public sealed partial class LifecycleRunner(
     private void Log(BucketInfo bucket, string operation, ObjectVersion version, string? versionId) =>
         records.Write(bucket.OwnerCanonicalId, bucket.Name, operation, version.Key, version.IsDeleteMarker ? null : version.Size, versionId);
 
+    private void Plan(BucketInfo bucket, string key, string? versionId, LifecycleAction action, string? uploadId = null)
+    {
+        if (_planned!.Count < _plannedLimit)
+        {
+            // As in the records: a bucket never versioned names no version.
+            var named = bucket.Versioning == VersioningStatus.Unversioned ? null : versionId;
+            _planned.Add(new PlannedLifecycleAction(bucket.Name, key, named, uploadId, action.LogOperation, action.RuleId, action.DueDate));
+        }
+    }
+
     private void Save(LifecycleProgress progress, bool force)
     {
+        if (_planned is not null)
+        {
+            return;
+        }
+
         var now = time.GetTimestamp();
         if (force || _options.ProgressSaveInterval <= TimeSpan.Zero || time.GetElapsedTime(_lastSave, now) >= _options.ProgressSaveInterval)
         {

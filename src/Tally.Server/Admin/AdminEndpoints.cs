@@ -23,7 +23,7 @@ namespace Tally.Server.Admin;
 /// <item><c>POST /_tally/logs/flush[?bucket=B]</c>: seal and deliver now; the objects written.</item>
 /// <item><c>GET /_tally/logs/tail?bucket=B</c>: the bucket's log lines as they are spooled (streamed).</item>
 /// <item><c>POST /_tally/logging/enable</c> {source, target, prefix?, partitioned?, coldAfterDays?, expireAfterDays?}: `tally logging enable`.</item>
-/// <item><c>POST /_tally/lifecycle/run[?as-of=YYYY-MM-DD]</c>: `tally lifecycle run` on the running server; what it did.</item>
+/// <item><c>POST /_tally/lifecycle/run[?as-of=YYYY-MM-DD][&amp;dry-run=true]</c>: `tally lifecycle run` on the running server; what it did (or would do).</item>
 /// </list>
 /// </summary>
 public static class AdminEndpoints
@@ -86,7 +86,11 @@ public static class AdminEndpoints
                         asOf = parsed;
                     }
 
-                    await WriteJsonAsync(http, await LifecycleRunResult.RunAsync(services.GetRequiredService<LifecycleRunner>(), services.GetRequiredService<ILifecycleStore>(), asOf, http.RequestAborted));
+                    var runner = services.GetRequiredService<LifecycleRunner>();
+                    var dryRun = http.Request.Query.TryGetValue("dry-run", out var dry) && string.Equals(dry.ToString(), "true", StringComparison.OrdinalIgnoreCase);
+                    await WriteJsonAsync(http, dryRun
+                        ? await LifecycleRunResult.PreviewAsync(runner, asOf, http.RequestAborted)
+                        : await LifecycleRunResult.RunAsync(runner, services.GetRequiredService<ILifecycleStore>(), asOf, http.RequestAborted));
                     break;
                 default:
                     await ProblemAsync(http, StatusCodes.Status404NotFound, $"No admin endpoint {http.Request.Method} {PathBase}{path}.");

@@ -9,6 +9,23 @@ namespace Tally.Server.Admin;
 /// </summary>
 public sealed record LifecycleRunResult(DateOnly Date, bool Resumed, LifecycleCounters Counters, int CopiesRestored, int CopiesExpired)
 {
+    /// <summary>Actions listed by a dry run at most.</summary>
+    public const int MaxPlannedListed = 1000;
+
+    /// <summary>Set by a dry run: nothing was done, these are the first actions a run would take.</summary>
+    public IReadOnlyList<PlannedLifecycleAction>? Planned { get; init; }
+
+    /// <summary>A dry run found more actions due than <see cref="Planned"/> lists.</summary>
+    public bool PlannedTruncated { get; init; }
+
+    /// <summary>What a run as of <paramref name="asOf"/> would do, doing nothing.</summary>
+    public static async Task<LifecycleRunResult> PreviewAsync(LifecycleRunner runner, DateOnly? asOf, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var preview = await runner.PreviewAsync(asOf ?? runner.Today, MaxPlannedListed, ct).ConfigureAwait(false);
+        return new LifecycleRunResult(preview.Date, false, preview.Counters, 0, 0) { Planned = preview.Actions, PlannedTruncated = preview.Truncated };
+    }
+
     /// <summary>
     /// Runs the rules as of <paramref name="asOf"/> (default: the runner's today) now, then writes
     /// and expires restored copies.

@@ -49,6 +49,9 @@ public sealed class LogRetentionCliTests(TallyServerFixture server) : IDisposabl
         Assert.Contains("InvalidArgument", refused.StandardError, StringComparison.Ordinal);
 
         var asOf = DateTime.UtcNow.AddDays(400).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var preview = (await _client.TallyAsync("lifecycle", "run", "--as-of", asOf, "--dry-run", "--data", data)).ShouldSucceed();
+        Assert.Contains($"would S3.EXPIRE.OBJECT s3://{target}/{logKey} (rule tally-log-retention-{source}", preview.StandardOutput, StringComparison.Ordinal);
+        (await _client.AwsAsync("s3api", "head-object", "--bucket", target, "--key", logKey)).ShouldSucceed();
         var run = (await _client.TallyAsync("lifecycle", "run", "--as-of", asOf, "--data", data)).ShouldSucceed();
         Assert.Matches(@"expired\s+[1-9]", run.StandardOutput);
         var gone = (await _client.AwsAsync("s3api", "head-object", "--bucket", target, "--key", logKey)).ShouldFail();

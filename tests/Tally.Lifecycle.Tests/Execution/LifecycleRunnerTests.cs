@@ -366,6 +366,36 @@ public sealed class LifecycleRunnerTests
     }
 
     [Fact]
+    public async Task A_preview_lists_what_a_run_would_do_and_changes_nothing()
+    {
+        await using var h = await EngineHarness.StartAsync(Start);
+        await h.PutRulesAsync(
+            Rule("<Filter><Prefix>tmp/</Prefix></Filter>", "<Expiration><Days>1</Days></Expiration>", "tmp"),
+            Rule("<Filter><Prefix>uploads/</Prefix></Filter>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>", "uploads"));
+        _ = await h.PutAsync("tmp/a");
+        _ = await h.PutAsync("tmp/b");
+        _ = await h.PutAsync("keep/c");
+        var upload = await h.Store.CreateMultipartUploadAsync(EngineHarness.Bucket, "uploads/big.bin", new ObjectWrite(ObjectHeaders.Empty, EngineHarness.Owner, new Dictionary<string, string>()), None);
+        var date = new DateOnly(2024, 3, 3);
+
+        var preview = await h.Runner.PreviewAsync(date, maxListed: 2, None);
+
+        Assert.Equal((2L, 1L), (preview.Counters.Expired, preview.Counters.UploadsAborted));
+        Assert.True(preview.Truncated);
+        Assert.Equal([("tmp/a", "S3.EXPIRE.OBJECT", "tmp", new DateOnly(2024, 3, 3)), ("tmp/b", "S3.EXPIRE.OBJECT", "tmp", new DateOnly(2024, 3, 3))], preview.Actions.Select(a => (a.Key, a.Operation, a.RuleId, a.DueDate)));
+        Assert.Equal(["keep/c", "tmp/a", "tmp/b"], await h.KeysAsync());
+        Assert.Single((await h.Store.ListMultipartUploadsAsync(EngineHarness.Bucket, new ListMultipartUploadsQuery(string.Empty, null, null, null, 10), None)).Uploads);
+        Assert.Empty(await h.LoggedAsync());
+        Assert.Null(h.Runner.Progress);
+
+        // The run then does exactly what the preview said.
+        var run = await h.Runner.RunAsync(date, None);
+        Assert.Equal(preview.Counters, run.Counters);
+        Assert.Equal(["keep/c"], await h.KeysAsync());
+        Assert.Equal(upload.Key, Assert.Single(await h.LoggedAsync(), r => r.Operation == "S3.DELETE.UPLOAD").Key);
+    }
+
+    [Fact]
     public async Task Lifecycle_day_seconds_make_a_day_last_that_many_seconds()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);

@@ -105,9 +105,16 @@ public sealed class LogRetentionTests : IAsyncLifetime
         using var admin = LogHarness.Admin(_server);
 
         var today = await RunLifecycleAsync(admin, null);
-        var later = await RunLifecycleAsync(admin, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(12));
+        var asOf = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(12);
+        var preview = await RunLifecycleAsync(admin, asOf, dryRun: true);
+        var stillThere = await _s3.GetObjectMetadataAsync("logs", logObject);
+        var later = await RunLifecycleAsync(admin, asOf);
 
         Assert.Equal(0, today.Counters.Expired);
+        Assert.Null(today.Planned);
+        var planned = Assert.Single(preview.Planned!);
+        Assert.Equal(("logs", logObject, "S3.EXPIRE.OBJECT", "tally-log-retention-photos"), (planned.Bucket, planned.Key, planned.Operation, planned.RuleId));
+        Assert.Equal(HttpStatusCode.OK, stillThere.HttpStatusCode);
         Assert.Equal(1, later.Counters.Expired);
         var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.GetObjectMetadataAsync("logs", logObject));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
@@ -115,9 +122,10 @@ public sealed class LogRetentionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
-    private static async Task<LifecycleRunResult> RunLifecycleAsync(HttpClient admin, DateOnly? asOf)
+    private static async Task<LifecycleRunResult> RunLifecycleAsync(HttpClient admin, DateOnly? asOf, bool dryRun = false)
     {
-        using var response = await admin.PostAsync(asOf is { } d ? $"/_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "/_tally/lifecycle/run", null);
+        var path = asOf is { } d ? $"/_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "/_tally/lifecycle/run?";
+        using var response = await admin.PostAsync(dryRun ? path + "&dry-run=true" : path, null);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<LifecycleRunResult>(AdminEndpoints.Json))!;
     }
