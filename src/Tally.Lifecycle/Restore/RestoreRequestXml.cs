@@ -1,6 +1,7 @@
 using System.Globalization;
 using Tally.Core.Errors;
 using Tally.S3.Xml;
+using Tally.Storage.Model;
 
 namespace Tally.Lifecycle.Restore;
 
@@ -13,7 +14,7 @@ public sealed record RestoreObjectRequest(int Days, string Tier);
 /// </summary>
 public static class RestoreRequestXml
 {
-    public static IReadOnlyList<string> Tiers { get; } = ["Expedited", "Standard", "Bulk"];
+    public static IReadOnlyList<string> Tiers => RestoreTiers.FastestFirst;
 
     public static RestoreObjectRequest Parse(ReadOnlySpan<byte> body)
     {

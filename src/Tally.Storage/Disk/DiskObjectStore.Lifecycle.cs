@@ -251,7 +251,20 @@ public sealed partial class DiskObjectStore : ILifecycleStore
             {
                 if (restore.Status.ReadyAt.ToUnixTimeMilliseconds() > now)
                 {
-                    return RestoreOutcome.AlreadyInProgress;
+                    // AWS's restore speed upgrade: the same request with a faster tier takes over
+                    // the restore in progress; a slower, equal or otherwise different one does not.
+                    if (request.Days != restore.Status.Days || !RestoreTiers.IsFaster(request.Tier, restore.Status.Tier) || request.ReadyAt >= restore.Status.ReadyAt)
+                    {
+                        return RestoreOutcome.AlreadyInProgress;
+                    }
+
+                    _ = w.Db.Execute(
+                        "UPDATE restores SET ready_ms = $p1, expiry_ms = $p2, tier = $p3 WHERE data_file = $p0",
+                        fileId,
+                        request.ReadyAt.ToUnixTimeMilliseconds(),
+                        request.ExpiresAt.ToUnixTimeMilliseconds(),
+                        request.Tier);
+                    return RestoreOutcome.Upgraded;
                 }
 
                 _ = w.Db.Execute(

@@ -19,6 +19,9 @@ public enum RestoreOutcome
     /// <summary>409 RestoreAlreadyInProgress: nothing changed.</summary>
     AlreadyInProgress,
 
+    /// <summary>202 Accepted: the restore in progress now runs at the request's faster tier.</summary>
+    Upgraded,
+
     /// <summary>200 OK: the object was restored already; its copy now lives until the new expiry.</summary>
     Extended,
 }
@@ -30,6 +33,33 @@ public enum RestoreOutcome
 /// lifetime is extended from now).
 /// </summary>
 public sealed record RestoreRequest(int Days, string Tier, DateTimeOffset ReadyAt, DateTimeOffset ExpiresAt, DateTimeOffset ExpiresAtIfReadyNow);
+
+/// <summary>The retrieval tiers of RestoreObject, fastest first (spec §6.6).</summary>
+public static class RestoreTiers
+{
+    public static IReadOnlyList<string> FastestFirst { get; } = ["Expedited", "Standard", "Bulk"];
+
+    /// <summary>Whether <paramref name="tier"/> retrieves faster than <paramref name="than"/> (unknown tiers are never faster).</summary>
+    public static bool IsFaster(string tier, string than)
+    {
+        var rank = Rank(tier);
+        var other = Rank(than);
+        return rank >= 0 && other >= 0 && rank < other;
+    }
+
+    private static int Rank(string tier)
+    {
+        for (var i = 0; i < FastestFirst.Count; i++)
+        {
+            if (string.Equals(FastestFirst[i], tier, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
 
 /// <summary>What one pass of cold-tier upkeep did.</summary>
 public sealed record ColdTierUpkeep(int CopiesRestored, int CopiesExpired, int FilesDeleted);

@@ -63,6 +63,29 @@ public sealed class RestoreTierTests
         Assert.Equal("deep", await ReadAsync(s3, "deep"));
     }
 
+    [Fact]
+    public async Task A_faster_tier_upgrades_a_restore_in_progress_and_a_slower_one_is_refused()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await TallyServer.StartAsync(time: time);
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("photos");
+        await PutAsync(s3, "logs.gz", S3StorageClass.Glacier);
+        Assert.Equal(HttpStatusCode.Accepted, (await RestoreAsync(s3, "logs.gz", GlacierJobTier.Bulk)).HttpStatusCode);
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        // AWS's restore speed upgrade: same request, faster tier.
+        await S3Assert.FailsWith("RestoreAlreadyInProgress", HttpStatusCode.Conflict, () => RestoreAsync(s3, "logs.gz", GlacierJobTier.Bulk));
+        Assert.Equal(HttpStatusCode.Accepted, (await RestoreAsync(s3, "logs.gz", GlacierJobTier.Expedited)).HttpStatusCode);
+        await S3Assert.FailsWith("RestoreAlreadyInProgress", HttpStatusCode.Conflict, () => RestoreAsync(s3, "logs.gz", GlacierJobTier.Standard));
+
+        // Expedited (10 s) from the upgrade, not Bulk (300 s) from the start.
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.True((await s3.GetObjectMetadataAsync("photos", "logs.gz")).RestoreInProgress);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("logs.gz", await ReadAsync(s3, "logs.gz"));
+    }
+
     private static async Task PutAsync(AmazonS3Client s3, string key, S3StorageClass storageClass) =>
         _ = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "photos", Key = key, ContentBody = key, StorageClass = storageClass });
 

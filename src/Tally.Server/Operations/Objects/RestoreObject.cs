@@ -27,7 +27,7 @@ public static class RestoreObject
         var outcome = await services.GetRequiredService<ILifecycleStore>().RestoreObjectAsync(context.BucketName, context.Key, versionId, plan, context.Aborted);
         await S3Responses.WriteEmptyAsync(context, outcome switch
         {
-            RestoreOutcome.Started => 202,
+            RestoreOutcome.Started or RestoreOutcome.Upgraded => 202,
             RestoreOutcome.Extended => 200,
             _ => throw new S3Exception(S3Errors.RestoreAlreadyInProgress),
         });
