@@ -113,6 +113,8 @@ internal static class ServeCommand
             catch (Exception e) when (IsStartupError(e))
             {
                 // The message says what to fix (port in use, bad --listen, unreadable TLS files, bad root keys).
+                // Stop first: background services that started must end before their services are disposed.
+                await app.StopAsync(CancellationToken.None);
                 await Console.Error.WriteLineAsync("error: " + e.Message);
                 return 1;
             }
