@@ -20,9 +20,14 @@ internal sealed class AccessLogRowWriter
 
     public AccessLogRowWriter() => _requesterLookup = _requesters.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public void Append(StagingWriter rows, ParsedAccessLogLine parsed, string sourceFile, long lineNumber)
+    /// <summary>
+    /// Writes one row. <paramref name="asciiLine"/> is the line's bytes when it is all ASCII (else
+    /// empty): its fields are then copied as bytes instead of being encoded to UTF-8 again.
+    /// </summary>
+    public void Append(StagingWriter rows, ParsedAccessLogLine parsed, string sourceFile, long lineNumber, ReadOnlySpan<byte> asciiLine = default)
     {
         var record = parsed.Record;
+        var bytes = asciiLine.Length == parsed.Line.Length;
 
         // Athena's columns hold the logged text (spec §7.1): the parser's raw field values.
         foreach (var field in AccessLogFields.All)
@@ -36,13 +41,20 @@ internal sealed class AccessLogRowWriter
                     rows.Number(record.ObjectSize);
                     break;
                 default:
-                    if (parsed.Has(field.Field))
+                    if (!parsed.Has(field.Field))
                     {
-                        rows.Text(parsed.RawSpan(field.Field));
+                        rows.Null();
+                    }
+                    else if (bytes)
+                    {
+                        // The raw value is a slice of the line; the same slice of the ASCII bytes is its UTF-8.
+                        var raw = parsed.RawSpan(field.Field);
+                        parsed.Line.AsSpan().Overlaps(raw, out var offset);
+                        rows.Utf8Text(asciiLine.Slice(offset, raw.Length));
                     }
                     else
                     {
-                        rows.Null();
+                        rows.Text(parsed.RawSpan(field.Field));
                     }
 
                     break;

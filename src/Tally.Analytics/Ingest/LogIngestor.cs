@@ -213,7 +213,7 @@ public sealed class LogIngestor(LogWarehouse warehouse, IngestOptions? options =
             }
             else if (AccessLogParser.TryParseLine(line, out var parsed, out var error))
             {
-                rowWriter.Append(segment.Rows, parsed, logObject.Name, lineNumber);
+                rowWriter.Append(segment.Rows, parsed, logObject.Name, lineNumber, reader.AsciiLine);
                 loadedLines++;
             }
             else

@@ -19,6 +19,8 @@ internal sealed class LogLineReader
     private int _start;
     private int _end;
     private bool _eof;
+    private int _asciiStart;
+    private int _asciiLength;
 
     public LogLineReader(Stream stream, int maxLineBytes)
     {
@@ -30,22 +32,30 @@ internal sealed class LogLineReader
     /// <summary>Bytes of content consumed so far (for progress).</summary>
     public long BytesRead { get; private set; }
 
+    /// <summary>
+    /// The UTF-8 bytes of the line just read when they are all ASCII (so each char of the line is
+    /// the byte at the same index), else empty. Valid until the next read.
+    /// </summary>
+    public ReadOnlySpan<byte> AsciiLine => _buffer.AsSpan(_asciiStart, _asciiLength);
+
     /// <summary>Reads the next line; false at the end of the object.</summary>
     public async ValueTask<(bool Found, string Line, bool TooLong)> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            _asciiLength = 0;
             if (newline >= 0)
             {
-                var line = Decode(_buffer.AsSpan(_start, newline));
+                var line = Decode(_start, newline);
                 _start += newline + 1;
                 return (true, line, false);
             }
 
             if (_end - _start > _maxLineBytes)
             {
-                var sample = Decode(_buffer.AsSpan(_start, Math.Min(SampleBytes, _end - _start)));
+                var sample = Decode(_start, Math.Min(SampleBytes, _end - _start));
+                _asciiLength = 0;
                 await SkipRestOfLineAsync(cancellationToken).ConfigureAwait(false);
                 return (true, sample, true);
             }
@@ -57,7 +67,7 @@ internal sealed class LogLineReader
                     return (false, string.Empty, false);
                 }
 
-                var last = Decode(_buffer.AsSpan(_start, _end - _start));
+                var last = Decode(_start, _end - _start);
                 _start = _end;
                 return (true, last, false);
             }
@@ -113,11 +123,18 @@ internal sealed class LogLineReader
         BytesRead += read;
     }
 
-    private static string Decode(ReadOnlySpan<byte> bytes)
+    private string Decode(int start, int length)
     {
+        var bytes = _buffer.AsSpan(start, length);
         if (!bytes.IsEmpty && bytes[^1] == (byte)'\r')
         {
             bytes = bytes[..^1];
+        }
+
+        if (Ascii.IsValid(bytes))
+        {
+            _asciiStart = start;
+            _asciiLength = bytes.Length;
         }
 
         return Utf8.GetString(bytes);

@@ -26,6 +26,7 @@ internal sealed class StagingWriter : IDisposable
     private const byte Quote = 0x01;
     private const int FlushAt = 1024 * 1024;
     private static readonly SearchValues<char> NeedsQuoting = SearchValues.Create("\t\n\r\u0001");
+    private static readonly SearchValues<byte> NeedsQuotingUtf8 = SearchValues.Create("\t\n\r\u0001"u8);
 
     private readonly FileStream _file;
     private byte[] _buffer = new byte[FlushAt + (64 * 1024)];
@@ -83,6 +84,24 @@ internal sealed class StagingWriter : IDisposable
         }
 
         Byte(Quote);
+    }
+
+    /// <summary>A value already in UTF-8 (copied as it is, so it must be valid UTF-8).</summary>
+    public void Utf8Text(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty || value.ContainsAny(NeedsQuotingUtf8))
+        {
+            // Rare: take the general path, which quotes.
+            Span<char> chars = value.Length <= 512 ? stackalloc char[value.Length] : new char[value.Length];
+            var n = System.Text.Encoding.UTF8.GetChars(value, chars);
+            Text(chars[..n]);
+            return;
+        }
+
+        Separator();
+        Ensure(value.Length);
+        value.CopyTo(_buffer.AsSpan(_used));
+        _used += value.Length;
     }
 
     public void Number(long? value)

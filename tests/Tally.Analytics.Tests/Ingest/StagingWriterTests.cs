@@ -28,7 +28,7 @@ public sealed class StagingWriterTests : IDisposable
         new string('x', 100_000),
     ];
 
-    private List<string?> RoundTrip(IEnumerable<string?> values, Action<StagingWriter>? beforeClose = null)
+    private List<string?> RoundTrip(IEnumerable<string?> values, Action<StagingWriter>? beforeClose = null, bool asUtf8 = false)
     {
         var path = Path.Combine(_files.Directory, "rows.tsv");
         using (var writer = new StagingWriter(path))
@@ -37,7 +37,15 @@ public sealed class StagingWriterTests : IDisposable
             foreach (var value in values)
             {
                 writer.Number(n++);
-                writer.Text(value);
+                if (asUtf8 && value is not null)
+                {
+                    writer.Utf8Text(System.Text.Encoding.UTF8.GetBytes(value));
+                }
+                else
+                {
+                    writer.Text(value);
+                }
+
                 writer.EndRow();
             }
 
@@ -63,6 +71,13 @@ public sealed class StagingWriterTests : IDisposable
     {
         var expected = Values.Select(v => v?.Replace("\ud800", "\ufffd", StringComparison.Ordinal)).ToList();
         Assert.Equal(expected, RoundTrip(Values));
+    }
+
+    [Fact]
+    public void Every_string_given_as_utf8_bytes_reads_back_as_written()
+    {
+        var expected = Values.Select(v => v?.Replace("\ud800", "\ufffd", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected, RoundTrip(Values, asUtf8: true));
     }
 
     [Fact]
