@@ -25,6 +25,7 @@ internal static class LifecycleCommand
     {
         var command = new Command("lifecycle", "Bucket lifecycle rules (expiration, transitions, incomplete uploads)");
         command.Subcommands.Add(Run());
+        command.Subcommands.Add(Status());
         return command;
     }
 
@@ -96,6 +97,58 @@ internal static class LifecycleCommand
 
             Print(done);
             return 0;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var data = CommonOptions.Data();
+        var endpoint = LogsAdminClient.EndpointOption();
+        var token = LogsAdminClient.TokenOption();
+        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
+        var command = new Command("status", "The running server's lifecycle: last daily run, next run, buckets with rules") { data, endpoint, token, json };
+        command.SetAction(async (result, ct) =>
+        {
+            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
+            if (client is null)
+            {
+                return 1;
+            }
+
+            try
+            {
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(await client.GetRawAsync("_tally/lifecycle/status", ct));
+                    return 0;
+                }
+
+                var status = (await client.SendAsync<LifecycleStatus>(HttpMethod.Get, "_tally/lifecycle/status", null, ct))!;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}, next daily run {status.NextRunAt:u}"));
+                if (status.LastRun is { } run)
+                {
+                    var state = run.Completed ? "completed" : $"in progress (at bucket {run.Bucket ?? "-"})";
+                    var c = run.Counters;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"last run {run.Date:yyyy-MM-dd} {state}: {c.VersionsVisited} versions visited, {c.Expired} expired, {c.DeleteMarkersCreated} delete markers, {c.Transitioned} transitioned, {c.NoncurrentExpired} noncurrent expired, {c.DeleteMarkersRemoved} markers removed, {c.UploadsAborted} uploads aborted"));
+                }
+                else
+                {
+                    Console.WriteLine("no lifecycle run yet");
+                }
+
+                foreach (var bucket in status.Buckets)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bucket.Bucket}: {bucket.EnabledRules} of {bucket.Rules} rules enabled"));
+                }
+
+                return 0;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync("error: " + e.Message);
+                return 1;
+            }
         });
         return command;
     }

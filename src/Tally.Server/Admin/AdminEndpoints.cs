@@ -23,6 +23,7 @@ namespace Tally.Server.Admin;
 /// <item><c>POST /_tally/logs/flush[?bucket=B]</c>: seal and deliver now; the objects written.</item>
 /// <item><c>GET /_tally/logs/tail?bucket=B</c>: the bucket's log lines as they are spooled (streamed).</item>
 /// <item><c>POST /_tally/logging/enable</c> {source, target, prefix?, partitioned?, coldAfterDays?, expireAfterDays?}: `tally logging enable`.</item>
+/// <item><c>GET /_tally/lifecycle/status</c>: today's lifecycle date, the next daily run, what the last run did.</item>
 /// <item><c>POST /_tally/lifecycle/run[?as-of=YYYY-MM-DD][&amp;dry-run=true]</c>: `tally lifecycle run` on the running server; what it did (or would do).</item>
 /// </list>
 /// </summary>
@@ -72,6 +73,9 @@ public static class AdminEndpoints
                     }
 
                     await WriteJsonAsync(http, await services.GetRequiredService<LoggingSetup>().EnableAsync(request, http.RequestAborted));
+                    break;
+                case ("GET", "/lifecycle/status"):
+                    await WriteJsonAsync(http, await LifecycleStatus.ReadAsync(services.GetRequiredService<LifecycleRunner>(), services.GetRequiredService<LifecycleSettings>(), services.GetRequiredService<TimeProvider>(), http.RequestAborted));
                     break;
                 case ("POST", "/lifecycle/run"):
                     DateOnly? asOf = null;

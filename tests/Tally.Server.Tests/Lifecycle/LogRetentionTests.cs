@@ -122,6 +122,22 @@ public sealed class LogRetentionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
+    [Fact]
+    public async Task Lifecycle_status_shows_the_last_run_the_next_one_and_the_buckets_with_rules()
+    {
+        _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 10 });
+        using var admin = LogHarness.Admin(_server);
+        var run = await RunLifecycleAsync(admin, null);
+
+        var status = (await admin.GetFromJsonAsync<LifecycleStatus>("/_tally/lifecycle/status", AdminEndpoints.Json))!;
+
+        Assert.Equal(run.Date, status.Today);
+        Assert.True(status.LastRun!.Completed);
+        Assert.Equal(run.Date, status.LastRun.Date);
+        Assert.True(status.NextRunAt > DateTimeOffset.UtcNow);
+        Assert.Equal(new LifecycleBucketStatus("logs", 1, 1), Assert.Single(status.Buckets));
+    }
+
     private static async Task<LifecycleRunResult> RunLifecycleAsync(HttpClient admin, DateOnly? asOf, bool dryRun = false)
     {
         var path = asOf is { } d ? $"/_tally/lifecycle/run?as-of={d:yyyy-MM-dd}" : "/_tally/lifecycle/run?";
