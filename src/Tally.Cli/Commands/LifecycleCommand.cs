@@ -125,7 +125,8 @@ internal static class LifecycleCommand
                 }
 
                 var status = (await client.SendAsync<LifecycleStatus>(HttpMethod.Get, "_tally/lifecycle/status", null, ct))!;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}, next daily run {status.NextRunAt:u}"));
+                var compressed = status.CompressedDayLength is { } day ? string.Create(CultureInfo.InvariantCulture, $" (test timeline: a lifecycle day lasts {day.TotalSeconds:0.###} s)") : string.Empty;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}{compressed}, next daily run {status.NextRunAt:u}"));
                 if (status.LastRun is { } run)
                 {
                     var state = run.Completed ? "completed" : $"in progress (at bucket {run.Bucket ?? "-"})";

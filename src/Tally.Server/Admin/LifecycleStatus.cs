@@ -12,6 +12,9 @@ public sealed record LifecycleBucketStatus(string Bucket, int Rules, int Enabled
 /// </summary>
 public sealed record LifecycleStatus(DateOnly Today, DateTimeOffset NextRunAt, LifecycleProgress? LastRun, IReadOnlyList<LifecycleBucketStatus> Buckets)
 {
+    /// <summary>With <c>--lifecycle-day-seconds</c>: how long one lifecycle day lasts (its dates are then a test timeline's); null for real days.</summary>
+    public TimeSpan? CompressedDayLength { get; init; }
+
     public static async Task<LifecycleStatus> ReadAsync(LifecycleRunner runner, LifecycleSettings settings, TimeProvider time, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(runner);
@@ -25,6 +28,9 @@ public sealed record LifecycleStatus(DateOnly Today, DateTimeOffset NextRunAt, L
         // Today's run starts at once when it has not completed yet (the service checks every second).
         var now = time.GetUtcNow();
         var next = last is { Completed: true } done && done.Date >= runner.Today ? runner.Calendar.NextMidnight(now) : now;
-        return new LifecycleStatus(runner.Today, next, last, buckets);
+        return new LifecycleStatus(runner.Today, next, last, buckets)
+        {
+            CompressedDayLength = runner.Calendar.IsCompressed ? runner.Calendar.DayLength : null,
+        };
     }
 }
