@@ -23,6 +23,9 @@ public sealed class AwsChunkedReadStream : Stream
     private static readonly string ChunkSignaturePrefix = "chunk-signature=";
     private static readonly string TrailerSignatureName = "x-amz-trailer-signature";
 
+    /// <summary>The smallest chunk before the last of a signed streaming upload (AWS: InvalidChunkSizeError).</summary>
+    private const int MinChunkSize = 8192;
+
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
     private readonly bool _signed;
@@ -37,6 +40,7 @@ public sealed class AwsChunkedReadStream : Stream
     private int _end;
     private State _state = State.ChunkHeader;
     private long _chunkRemaining;
+    private long _previousChunkSize = -1;
     private long _decoded;
     private string? _expectedChunkSignature;
     private string? _previousSignature;
@@ -259,6 +263,13 @@ public sealed class AwsChunkedReadStream : Stream
 
         if (size > 0)
         {
+            // Signed streaming uploads: every chunk but the last carries at least 8 KiB.
+            if (_signed && _previousChunkSize is > 0 and < MinChunkSize)
+            {
+                throw new S3Exception(S3Errors.InvalidChunkSizeError);
+            }
+
+            _previousChunkSize = size;
             _chunkRemaining = size;
             _state = State.ChunkData;
             return;

@@ -112,6 +112,51 @@ public sealed class AwsChunkedReadStreamTests(ExampleCredentials credentials) : 
         Assert.Equal("InvalidRequest", error.Error.Code);
     }
 
+    [Theory]
+    [InlineData(new[] { 8192, 100 })]
+    [InlineData(new[] { 100 })]
+    [InlineData(new[] { 10_000, 9_000, 1 })]
+    public async Task Accepts_signed_chunks_of_8_KiB_or_more_before_the_last(int[] sizes)
+    {
+        var (stream, total) = await SignedChunksAsync(sizes);
+
+        Assert.Equal(total, (await BodyReading.ReadAllAsync(stream, 4096)).Length);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1000, 1000 })]
+    [InlineData(new[] { 8192, 8191, 10 })]
+    public async Task Rejects_a_signed_chunk_under_8_KiB_that_is_not_the_last(int[] sizes)
+    {
+        var (stream, _) = await SignedChunksAsync(sizes);
+
+        var error = await Assert.ThrowsAsync<S3Exception>(() => BodyReading.ReadAllAsync(stream, 4096));
+
+        Assert.Equal("InvalidChunkSizeError", error.Error.Code);
+    }
+
+    /// <summary>A signed aws-chunked body of chunks of these sizes, each signed as SigV4 streaming does (chained from the seed signature).</summary>
+    private async Task<(AwsChunkedReadStream Stream, int Total)> SignedChunksAsync(int[] sizes)
+    {
+        var (request, _) = DocumentationExampleTests.ChunkedUploadExample();
+        var signing = (await Authenticator.AuthenticateAsync(request, CancellationToken.None)).Chunked!;
+        var body = new MemoryStream();
+        var previous = signing.SeedSignature;
+        foreach (var size in sizes.Append(0))
+        {
+            var data = new byte[size];
+            Array.Fill(data, (byte)'a');
+            var stringToSign = string.Join('\n', "AWS4-HMAC-SHA256-PAYLOAD", signing.AmzDate, signing.Scope, previous, SigV4Constants.EmptySha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data)));
+            previous = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(signing.SigningKey, Encoding.UTF8.GetBytes(stringToSign)));
+            body.Write(Encoding.ASCII.GetBytes($"{size:x};chunk-signature={previous}\r\n"));
+            body.Write(data);
+            body.Write("\r\n"u8);
+        }
+
+        body.Position = 0;
+        return (new AwsChunkedReadStream(body, SigV4Constants.StreamingSignedPayload, sizes.Sum(), signing, null), sizes.Sum());
+    }
+
     [Fact]
     public void Refuses_a_signed_streaming_body_without_a_signing_context()
     {
