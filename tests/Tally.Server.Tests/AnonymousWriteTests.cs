@@ -3,27 +3,24 @@ using Amazon.S3.Model;
 
 namespace Tally.Server.Tests;
 
-public sealed class AnonymousWriteTests
+public sealed class AnonymousWriteTests() : ServerWithBucket("dropbox")
 {
     [Fact]
     public async Task Anonymous_put_and_delete_allowed_by_a_bucket_policy_succeed()
     {
-        await using var server = await TallyServer.StartAsync();
-        using var s3 = server.Client();
-        await s3.PutBucketAsync("dropbox");
-        await s3.PutBucketPolicyAsync(new PutBucketPolicyRequest
+        await S3.PutBucketPolicyAsync(new PutBucketPolicyRequest
         {
-            BucketName = "dropbox",
+            BucketName = Bucket,
             Policy = """
                 {"Version":"2012-10-17","Statement":[{"Sid":"AnonymousDrop","Effect":"Allow","Principal":"*",
                  "Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::dropbox/*"}]}
                 """,
         });
 
-        using var http = server.Http();
+        using var http = Server.Http();
         using var put = await http.PutAsync("/dropbox/inbox/note.txt", new StringContent("from nobody"));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        using (var get = await s3.GetObjectAsync("dropbox", "inbox/note.txt"))
+        using (var get = await S3.GetObjectAsync(Bucket, "inbox/note.txt"))
         {
             Assert.Equal("from nobody", await new StreamReader(get.ResponseStream).ReadToEndAsync());
         }

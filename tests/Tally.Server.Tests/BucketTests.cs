@@ -1,36 +1,20 @@
 using System.Net;
-using Amazon.S3;
 using Amazon.S3.Model;
 
 namespace Tally.Server.Tests;
 
-public sealed class BucketTests : IAsyncLifetime
+public sealed class BucketTests : ServerWithClient
 {
-    private TallyServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TallyServer.StartAsync();
-        _s3 = _server.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Creates_lists_heads_and_deletes_a_bucket()
     {
-        await _s3.PutBucketAsync("alpha");
-        var list = await _s3.ListBucketsAsync();
+        await S3.PutBucketAsync("alpha");
+        var list = await S3.ListBucketsAsync();
         Assert.Contains(list.Buckets ?? [], b => b.BucketName == "alpha");
-        Assert.Equal(HttpStatusCode.OK, (await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = "alpha" })).HttpStatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await S3.HeadBucketAsync(new HeadBucketRequest { BucketName = "alpha" })).HttpStatusCode);
 
-        await _s3.DeleteBucketAsync("alpha");
-        await S3Assert.FailsWith("NoSuchBucket", HttpStatusCode.NotFound, () => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "alpha" }));
+        await S3.DeleteBucketAsync("alpha");
+        await S3Assert.FailsWith("NoSuchBucket", HttpStatusCode.NotFound, () => S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "alpha" }));
     }
 
     [Theory]
@@ -42,61 +26,61 @@ public sealed class BucketTests : IAsyncLifetime
     [InlineData("-leading")]
     public async Task Rejects_names_that_break_AWS_naming_rules(string name)
     {
-        await S3Assert.FailsWith("InvalidBucketName", HttpStatusCode.BadRequest, () => _s3.PutBucketAsync(name));
+        await S3Assert.FailsWith("InvalidBucketName", HttpStatusCode.BadRequest, () => S3.PutBucketAsync(name));
     }
 
     [Fact]
     public async Task Creating_a_bucket_twice_answers_BucketAlreadyOwnedByYou()
     {
-        await _s3.PutBucketAsync("twice");
-        await S3Assert.FailsWith("BucketAlreadyOwnedByYou", HttpStatusCode.Conflict, () => _s3.PutBucketAsync("twice"));
+        await S3.PutBucketAsync("twice");
+        await S3Assert.FailsWith("BucketAlreadyOwnedByYou", HttpStatusCode.Conflict, () => S3.PutBucketAsync("twice"));
     }
 
     [Fact]
     public async Task Deleting_a_bucket_with_objects_answers_BucketNotEmpty_and_keeps_it()
     {
-        await _s3.PutBucketAsync("full");
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "full", Key = "k", ContentBody = "x" });
-        await S3Assert.FailsWith("BucketNotEmpty", HttpStatusCode.Conflict, () => _s3.DeleteBucketAsync("full"));
+        await S3.PutBucketAsync("full");
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "full", Key = "k", ContentBody = "x" });
+        await S3Assert.FailsWith("BucketNotEmpty", HttpStatusCode.Conflict, () => S3.DeleteBucketAsync("full"));
         Assert.Equal("x", await ReadAsync("full", "k"));
     }
 
     [Fact]
     public async Task A_bucket_created_in_a_hosted_region_reports_that_region()
     {
-        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = "europe", BucketRegionName = "eu-west-1" });
-        var location = await _s3.GetBucketLocationAsync("europe");
+        await S3.PutBucketAsync(new PutBucketRequest { BucketName = "europe", BucketRegionName = "eu-west-1" });
+        var location = await S3.GetBucketLocationAsync("europe");
         Assert.Equal("eu-west-1", location.Location.Value);
 
-        await _s3.PutBucketAsync("classic");
-        Assert.True(string.IsNullOrEmpty((await _s3.GetBucketLocationAsync("classic")).Location?.Value));
+        await S3.PutBucketAsync("classic");
+        Assert.True(string.IsNullOrEmpty((await S3.GetBucketLocationAsync("classic")).Location?.Value));
     }
 
     [Fact]
     public async Task A_region_the_server_does_not_host_is_rejected()
     {
         await S3Assert.FailsWith("InvalidLocationConstraint", HttpStatusCode.BadRequest,
-            () => _s3.PutBucketAsync(new PutBucketRequest { BucketName = "mars", BucketRegionName = "ap-south-2" }));
+            () => S3.PutBucketAsync(new PutBucketRequest { BucketName = "mars", BucketRegionName = "ap-south-2" }));
     }
 
     [Fact]
     public async Task Expected_bucket_owner_mismatch_is_denied()
     {
-        await _s3.PutBucketAsync("owned");
+        await S3.PutBucketAsync("owned");
         await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden,
-            () => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "owned", ExpectedBucketOwner = "111111111111" }));
+            () => S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "owned", ExpectedBucketOwner = "111111111111" }));
     }
 
     [Fact]
     public async Task Unknown_sub_resources_answer_NotImplemented()
     {
-        await _s3.PutBucketAsync("subres");
-        await S3Assert.FailsWith("NotImplemented", HttpStatusCode.NotImplemented, () => _s3.GetBucketWebsiteAsync("subres"));
+        await S3.PutBucketAsync("subres");
+        await S3Assert.FailsWith("NotImplemented", HttpStatusCode.NotImplemented, () => S3.GetBucketWebsiteAsync("subres"));
     }
 
     private async Task<string> ReadAsync(string bucket, string key)
     {
-        using var response = await _s3.GetObjectAsync(bucket, key);
+        using var response = await S3.GetObjectAsync(bucket, key);
         using var reader = new StreamReader(response.ResponseStream);
         return await reader.ReadToEndAsync();
     }

@@ -6,25 +6,8 @@ using Amazon.S3.Model;
 
 namespace Tally.Server.Tests;
 
-public sealed class ObjectTests : IAsyncLifetime
+public sealed class ObjectTests() : ServerWithBucket("objects")
 {
-    private const string Bucket = "objects";
-    private TallyServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TallyServer.StartAsync();
-        _s3 = _server.Client();
-        await _s3.PutBucketAsync(Bucket);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Put_then_get_returns_the_same_bytes_headers_and_metadata()
     {
@@ -33,10 +16,10 @@ public sealed class ObjectTests : IAsyncLifetime
         put.Metadata.Add("colour", "blue");
         put.Headers.CacheControl = "max-age=60";
         put.Headers.ContentDisposition = "attachment; filename=\"f.bin\"";
-        var putResponse = await _s3.PutObjectAsync(put);
+        var putResponse = await S3.PutObjectAsync(put);
         Assert.Equal($"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"", putResponse.ETag);
 
-        using var get = await _s3.GetObjectAsync(Bucket, "dir/file.bin");
+        using var get = await S3.GetObjectAsync(Bucket, "dir/file.bin");
         Assert.Equal(body, await ReadAllAsync(get.ResponseStream));
         Assert.Equal("application/x-test", get.Headers.ContentType);
         Assert.Equal("blue", get.Metadata["x-amz-meta-colour"]);
@@ -59,7 +42,7 @@ public sealed class ObjectTests : IAsyncLifetime
     public async Task Ranged_get_returns_206_with_the_requested_bytes(long start, long? end, string expected)
     {
         await PutTextAsync("digits", "0123456789");
-        using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange($"bytes={start}-{end}") });
+        using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange($"bytes={start}-{end}") });
         Assert.Equal(HttpStatusCode.PartialContent, get.HttpStatusCode);
         Assert.Equal(expected, Encoding.UTF8.GetString(await ReadAllAsync(get.ResponseStream)));
         Assert.Equal($"bytes {start}-{start + expected.Length - 1}/10", get.ContentRange);
@@ -69,7 +52,7 @@ public sealed class ObjectTests : IAsyncLifetime
     public async Task Suffix_range_returns_the_last_bytes()
     {
         await PutTextAsync("digits", "0123456789");
-        using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange("bytes=-3") });
+        using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange("bytes=-3") });
         Assert.Equal("789", Encoding.UTF8.GetString(await ReadAllAsync(get.ResponseStream)));
     }
 
@@ -78,7 +61,7 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await PutTextAsync("digits", "0123456789");
         await S3Assert.FailsWith("InvalidRange", HttpStatusCode.RequestedRangeNotSatisfiable,
-            () => _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange(10, 20) }));
+            () => S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "digits", ByteRange = new ByteRange(10, 20) }));
     }
 
     [Fact]
@@ -86,9 +69,9 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         var put = await PutTextAsync("cond", "content");
         await S3Assert.FailsWith("PreconditionFailed", HttpStatusCode.PreconditionFailed,
-            () => _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "cond", EtagToMatch = "\"0000\"" }));
+            () => S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "cond", EtagToMatch = "\"0000\"" }));
         var notModified = await Assert.ThrowsAnyAsync<AmazonS3Exception>(
-            () => _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "cond", EtagToNotMatch = put.ETag }));
+            () => S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "cond", EtagToNotMatch = put.ETag }));
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
@@ -99,7 +82,7 @@ public sealed class ObjectTests : IAsyncLifetime
         var request = new GetObjectRequest { BucketName = Bucket, Key = "override" };
         request.ResponseHeaderOverrides.ContentType = "text/x-override";
         request.ResponseHeaderOverrides.ContentDisposition = "inline";
-        using var get = await _s3.GetObjectAsync(request);
+        using var get = await S3.GetObjectAsync(request);
         Assert.Equal("text/x-override", get.Headers.ContentType);
         Assert.Equal("inline", get.Headers.ContentDisposition);
     }
@@ -107,8 +90,8 @@ public sealed class ObjectTests : IAsyncLifetime
     [Fact]
     public async Task Missing_keys_answer_NoSuchKey_and_head_answers_404()
     {
-        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => _s3.GetObjectAsync(Bucket, "absent"));
-        var head = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => _s3.GetObjectMetadataAsync(Bucket, "absent"));
+        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => S3.GetObjectAsync(Bucket, "absent"));
+        var head = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.GetObjectMetadataAsync(Bucket, "absent"));
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
@@ -116,9 +99,9 @@ public sealed class ObjectTests : IAsyncLifetime
     public async Task Delete_removes_the_object_and_deleting_again_succeeds()
     {
         await PutTextAsync("gone", "x");
-        Assert.Equal(HttpStatusCode.NoContent, (await _s3.DeleteObjectAsync(Bucket, "gone")).HttpStatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _s3.DeleteObjectAsync(Bucket, "gone")).HttpStatusCode);
-        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => _s3.GetObjectAsync(Bucket, "gone"));
+        Assert.Equal(HttpStatusCode.NoContent, (await S3.DeleteObjectAsync(Bucket, "gone")).HttpStatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await S3.DeleteObjectAsync(Bucket, "gone")).HttpStatusCode);
+        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => S3.GetObjectAsync(Bucket, "gone"));
     }
 
     [Theory]
@@ -132,12 +115,12 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await PutTextAsync(key, "payload:" + key);
         Assert.Equal("payload:" + key, await GetTextAsync(key));
-        var listed = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Encoding = EncodingType.Url });
+        var listed = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Encoding = EncodingType.Url });
         // With encoding-type=url the SDK hands back the keys as encoded by the server.
         Assert.Contains(listed.S3Objects ?? [], o => Uri.UnescapeDataString(o.Key) == key);
         // Keys never become paths: nothing under the data dir is named after a key's parts.
         var lastSegment = key.Split('/')[^1];
-        Assert.DoesNotContain(Directory.EnumerateFiles(_server.DataDir, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == lastSegment);
+        Assert.DoesNotContain(Directory.EnumerateFiles(Server.DataDir, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) == lastSegment);
     }
 
     [Fact]
@@ -153,8 +136,8 @@ public sealed class ObjectTests : IAsyncLifetime
     public async Task Bad_content_md5_answers_BadDigest_and_stores_nothing()
     {
         var put = new PutObjectRequest { BucketName = Bucket, Key = "md5", ContentBody = "hello", MD5Digest = Convert.ToBase64String(MD5.HashData("other"u8.ToArray())) };
-        await S3Assert.FailsWith("BadDigest", HttpStatusCode.BadRequest, () => _s3.PutObjectAsync(put));
-        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => _s3.GetObjectAsync(Bucket, "md5"));
+        await S3Assert.FailsWith("BadDigest", HttpStatusCode.BadRequest, () => S3.PutObjectAsync(put));
+        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => S3.GetObjectAsync(Bucket, "md5"));
     }
 
     [Fact]
@@ -162,17 +145,17 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         var put = new PutObjectRequest { BucketName = Bucket, Key = "src", ContentBody = "copy me", ContentType = "text/plain" };
         put.Metadata.Add("origin", "source");
-        await _s3.PutObjectAsync(put);
+        await S3.PutObjectAsync(put);
 
-        await _s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "src", DestinationBucket = Bucket, DestinationKey = "copy" });
-        var copied = await _s3.GetObjectMetadataAsync(Bucket, "copy");
+        await S3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "src", DestinationBucket = Bucket, DestinationKey = "copy" });
+        var copied = await S3.GetObjectMetadataAsync(Bucket, "copy");
         Assert.Equal("source", copied.Metadata["x-amz-meta-origin"]);
         Assert.Equal("copy me", await GetTextAsync("copy"));
 
         var replace = new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "src", DestinationBucket = Bucket, DestinationKey = "replaced", MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/other" };
         replace.Metadata.Add("origin", "replaced");
-        await _s3.CopyObjectAsync(replace);
-        var replaced = await _s3.GetObjectMetadataAsync(Bucket, "replaced");
+        await S3.CopyObjectAsync(replace);
+        var replaced = await S3.GetObjectMetadataAsync(Bucket, "replaced");
         Assert.Equal("replaced", replaced.Metadata["x-amz-meta-origin"]);
         Assert.Equal("text/other", replaced.Headers.ContentType);
     }
@@ -182,11 +165,11 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await PutTextAsync("self", "x");
         await S3Assert.FailsWith("InvalidRequest", HttpStatusCode.BadRequest,
-            () => _s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "self", DestinationBucket = Bucket, DestinationKey = "self" }));
+            () => S3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "self", DestinationBucket = Bucket, DestinationKey = "self" }));
         var replace = new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "self", DestinationBucket = Bucket, DestinationKey = "self", MetadataDirective = S3MetadataDirective.REPLACE };
         replace.Metadata.Add("touched", "yes");
-        await _s3.CopyObjectAsync(replace);
-        Assert.Equal("yes", (await _s3.GetObjectMetadataAsync(Bucket, "self")).Metadata["x-amz-meta-touched"]);
+        await S3.CopyObjectAsync(replace);
+        Assert.Equal("yes", (await S3.GetObjectMetadataAsync(Bucket, "self")).Metadata["x-amz-meta-touched"]);
         Assert.Equal("x", await GetTextAsync("self"));
     }
 
@@ -195,7 +178,7 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await PutTextAsync("c-src", "x");
         await S3Assert.FailsWith("PreconditionFailed", HttpStatusCode.PreconditionFailed,
-            () => _s3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "c-src", DestinationBucket = Bucket, DestinationKey = "c-dst", ETagToMatch = "\"nope\"" }));
+            () => S3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "c-src", DestinationBucket = Bucket, DestinationKey = "c-dst", ETagToMatch = "\"nope\"" }));
     }
 
     [Fact]
@@ -203,27 +186,27 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         await PutTextAsync("d1", "x");
         await PutTextAsync("d2", "x");
-        var verbose = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = [new KeyVersion { Key = "d1" }, new KeyVersion { Key = "d2" }, new KeyVersion { Key = "never-existed" }] });
+        var verbose = await S3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Objects = [new KeyVersion { Key = "d1" }, new KeyVersion { Key = "d2" }, new KeyVersion { Key = "never-existed" }] });
         Assert.Equal(3, verbose.DeletedObjects.Count);
-        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => _s3.GetObjectAsync(Bucket, "d1"));
+        await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => S3.GetObjectAsync(Bucket, "d1"));
 
         await PutTextAsync("d3", "x");
-        var quiet = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Quiet = true, Objects = [new KeyVersion { Key = "d3" }] });
+        var quiet = await S3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Bucket, Quiet = true, Objects = [new KeyVersion { Key = "d3" }] });
         Assert.Empty(quiet.DeletedObjects ?? []);
     }
 
     [Fact]
     public async Task Object_tags_can_be_set_read_and_removed()
     {
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "tagged", ContentBody = "x", TagSet = [new Tag { Key = "team", Value = "logs" }] });
-        var tags = await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" });
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "tagged", ContentBody = "x", TagSet = [new Tag { Key = "team", Value = "logs" }] });
+        var tags = await S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" });
         Assert.Equal("logs", Assert.Single(tags.Tagging).Value);
 
-        await _s3.PutObjectTaggingAsync(new PutObjectTaggingRequest { BucketName = Bucket, Key = "tagged", Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "1" }, new Tag { Key = "b", Value = "2" }] } });
-        Assert.Equal(2, (await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" })).Tagging.Count);
+        await S3.PutObjectTaggingAsync(new PutObjectTaggingRequest { BucketName = Bucket, Key = "tagged", Tagging = new Tagging { TagSet = [new Tag { Key = "a", Value = "1" }, new Tag { Key = "b", Value = "2" }] } });
+        Assert.Equal(2, (await S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" })).Tagging.Count);
 
-        await _s3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = Bucket, Key = "tagged" });
-        Assert.Empty((await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" })).Tagging ?? []);
+        await S3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = Bucket, Key = "tagged" });
+        Assert.Empty((await S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "tagged" })).Tagging ?? []);
     }
 
     [Fact]
@@ -231,14 +214,14 @@ public sealed class ObjectTests : IAsyncLifetime
     {
         // botocore misreads the next response on a connection whose 100-continue was never
         // answered; S3 (and Tally) close it instead (S3Dispatcher.CloseIfContinueWasNotSent).
-        var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = Bucket, Key = "empty", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
+        var url = await S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = Bucket, Key = "empty", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP });
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent([]) };
         request.Headers.ExpectContinue = true;
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.ConnectionClose);
-        Assert.Equal(0, (await _s3.GetObjectMetadataAsync(Bucket, "empty")).ContentLength);
+        Assert.Equal(0, (await S3.GetObjectMetadataAsync(Bucket, "empty")).ContentLength);
     }
 
     internal static async Task<byte[]> ReadAllAsync(Stream stream)
@@ -249,11 +232,11 @@ public sealed class ObjectTests : IAsyncLifetime
     }
 
     private Task<PutObjectResponse> PutTextAsync(string key, string text) =>
-        _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = text });
+        S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = text });
 
     private async Task<string> GetTextAsync(string key)
     {
-        using var get = await _s3.GetObjectAsync(Bucket, key);
+        using var get = await S3.GetObjectAsync(Bucket, key);
         return Encoding.UTF8.GetString(await ReadAllAsync(get.ResponseStream));
     }
 }

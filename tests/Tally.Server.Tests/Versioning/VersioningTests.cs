@@ -8,47 +8,30 @@ using Tally.Server.Tests.Logging;
 namespace Tally.Server.Tests.Versioning;
 
 /// <summary>Bucket versioning through the AWS SDK: versioned PUT/GET/DELETE, delete markers, the null version, ListObjectVersions.</summary>
-public sealed class VersioningTests : IAsyncLifetime
+public sealed class VersioningTests() : ServerWithBucket("versioned")
 {
-    private const string Bucket = "versioned";
-    private TallyServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TallyServer.StartAsync();
-        _s3 = _server.Client();
-        await _s3.PutBucketAsync(Bucket);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Versioning_status_is_empty_until_enabled_then_enabled_or_suspended()
     {
         // The SDK reads an empty VersioningConfiguration as Off.
-        var never = await _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket });
+        var never = await S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket });
         Assert.Equal(VersionStatus.Off, never.VersioningConfig.Status);
 
         await SetVersioningAsync(VersionStatus.Enabled);
-        Assert.Equal(VersionStatus.Enabled, (await _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
+        Assert.Equal(VersionStatus.Enabled, (await S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
 
         await SetVersioningAsync(VersionStatus.Suspended);
-        Assert.Equal(VersionStatus.Suspended, (await _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
+        Assert.Equal(VersionStatus.Suspended, (await S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
     }
 
     [Fact]
     public async Task Bad_status_is_MalformedXML_and_mfa_delete_NotImplemented_and_neither_changes_anything()
     {
         var bad = new PutBucketVersioningRequest { BucketName = Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = new VersionStatus("Paused") } };
-        _ = await S3Assert.FailsWith("MalformedXML", HttpStatusCode.BadRequest, () => _s3.PutBucketVersioningAsync(bad));
+        _ = await S3Assert.FailsWith("MalformedXML", HttpStatusCode.BadRequest, () => S3.PutBucketVersioningAsync(bad));
         var mfa = new PutBucketVersioningRequest { BucketName = Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled, EnableMfaDelete = true }, MfaCodes = new MfaCodes { SerialNumber = "s", AuthenticationValue = "1" } };
-        _ = await S3Assert.FailsWith("NotImplemented", HttpStatusCode.NotImplemented, () => _s3.PutBucketVersioningAsync(mfa));
-        Assert.Equal(VersionStatus.Off, (await _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
+        _ = await S3Assert.FailsWith("NotImplemented", HttpStatusCode.NotImplemented, () => S3.PutBucketVersioningAsync(mfa));
+        Assert.Equal(VersionStatus.Off, (await S3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket })).VersioningConfig.Status);
     }
 
     [Fact]
@@ -62,24 +45,24 @@ public sealed class VersioningTests : IAsyncLifetime
         Assert.NotEqual("null", v1);
         Assert.NotEqual(v1, v2);
 
-        using (var latest = await _s3.GetObjectAsync(Bucket, "k"))
+        using (var latest = await S3.GetObjectAsync(Bucket, "k"))
         {
             Assert.Equal(v2, latest.VersionId);
             Assert.Equal("two", await ReadAsync(latest));
         }
 
-        using (var first = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = v1 }))
+        using (var first = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = v1 }))
         {
             Assert.Equal(v1, first.VersionId);
             Assert.Equal("one", await ReadAsync(first));
         }
 
-        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
+        var head = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
         Assert.Equal(v1, head.VersionId);
         Assert.Equal(3, head.ContentLength);
 
-        _ = await S3Assert.FailsWith("NoSuchVersion", HttpStatusCode.NotFound, () => _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = new string('A', 32) }));
-        _ = await S3Assert.FailsWith("InvalidArgument", HttpStatusCode.BadRequest, () => _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = "not-a-version" }));
+        _ = await S3Assert.FailsWith("NoSuchVersion", HttpStatusCode.NotFound, () => S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = new string('A', 32) }));
+        _ = await S3Assert.FailsWith("InvalidArgument", HttpStatusCode.BadRequest, () => S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = "not-a-version" }));
     }
 
     [Fact]
@@ -88,14 +71,14 @@ public sealed class VersioningTests : IAsyncLifetime
         await SetVersioningAsync(VersionStatus.Enabled);
         var v1 = await PutTextAsync("k", "one");
 
-        var deleted = await _s3.DeleteObjectAsync(Bucket, "k");
+        var deleted = await S3.DeleteObjectAsync(Bucket, "k");
         Assert.Equal(HttpStatusCode.NoContent, deleted.HttpStatusCode);
         Assert.Equal("true", deleted.DeleteMarker);
         var markerId = deleted.VersionId;
         Assert.False(string.IsNullOrEmpty(markerId));
         Assert.NotEqual(v1, markerId);
 
-        using var http = _server.Http();
+        using var http = Server.Http();
         using (var get = await http.GetAsync(await PresignAsync("k", null, HttpVerb.GET)))
         {
             Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
@@ -121,11 +104,11 @@ public sealed class VersioningTests : IAsyncLifetime
             Assert.Equal("true", Header(head, "x-amz-delete-marker"));
         }
 
-        var listed = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
+        var listed = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
         Assert.Empty(listed.S3Objects ?? []);
 
         // Removing the marker by its id brings the object back.
-        var unmarked = await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = markerId });
+        var unmarked = await S3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = markerId });
         Assert.Equal("true", unmarked.DeleteMarker);
         Assert.Equal(markerId, unmarked.VersionId);
         Assert.Equal("one", await GetTextAsync("k"));
@@ -138,7 +121,7 @@ public sealed class VersioningTests : IAsyncLifetime
         var v1 = await PutTextAsync("k", "one");
         var v2 = await PutTextAsync("k", "two");
 
-        var deleted = await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = v2 });
+        var deleted = await S3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = v2 });
 
         Assert.Equal(v2, deleted.VersionId);
         Assert.Null(deleted.DeleteMarker);
@@ -155,7 +138,7 @@ public sealed class VersioningTests : IAsyncLifetime
         var a1 = await PutTextAsync("a", "1");
         var a2 = await PutTextAsync("a", "22");
         var b1 = await PutTextAsync("dir/b", "333");
-        var marker = (await _s3.DeleteObjectAsync(Bucket, "dir/b")).VersionId;
+        var marker = (await S3.DeleteObjectAsync(Bucket, "dir/b")).VersionId;
 
         var all = await ListVersionsAsync();
         Assert.Equal([a2, a1, marker, b1], all.Select(v => v.VersionId));
@@ -164,22 +147,22 @@ public sealed class VersioningTests : IAsyncLifetime
         Assert.Equal([2L, 1L, 0L, 3L], all.Select(v => v.Size ?? 0));
         Assert.Equal("a", all[0].Key);
 
-        var first = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, MaxKeys = 3 });
+        var first = await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, MaxKeys = 3 });
         Assert.True(first.IsTruncated);
         Assert.Equal("dir/b", first.NextKeyMarker);
         Assert.Equal(marker, first.NextVersionIdMarker);
-        var second = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, MaxKeys = 3, KeyMarker = first.NextKeyMarker, VersionIdMarker = first.NextVersionIdMarker });
+        var second = await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, MaxKeys = 3, KeyMarker = first.NextKeyMarker, VersionIdMarker = first.NextVersionIdMarker });
         Assert.False(second.IsTruncated);
         Assert.Equal([b1], second.Versions.Select(v => v.VersionId));
 
-        var rolled = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Delimiter = "/" });
+        var rolled = await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Delimiter = "/" });
         Assert.Equal(["a", "a"], rolled.Versions.Select(v => v.Key));
         Assert.Equal(["dir/"], rolled.CommonPrefixes);
 
-        var underDir = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Prefix = "dir/" });
+        var underDir = await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Prefix = "dir/" });
         Assert.Equal([marker, b1], underDir.Versions.Select(v => v.VersionId));
 
-        _ = await S3Assert.FailsWith("InvalidArgument", HttpStatusCode.BadRequest, () => _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, VersionIdMarker = a1 }));
+        _ = await S3Assert.FailsWith("InvalidArgument", HttpStatusCode.BadRequest, () => S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, VersionIdMarker = a1 }));
     }
 
     [Fact]
@@ -192,13 +175,13 @@ public sealed class VersioningTests : IAsyncLifetime
         Assert.Equal("null", await PutTextAsync("k", "null-1"));
         Assert.Equal("null", await PutTextAsync("k", "null-2"));
         Assert.Equal([("null", true), (v1, false)], (await ListVersionsAsync()).Select(v => (v.VersionId, v.IsLatest)));
-        using (var nullVersion = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = "null" }))
+        using (var nullVersion = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = "null" }))
         {
             Assert.Equal("null", nullVersion.VersionId);
             Assert.Equal("null-2", await ReadAsync(nullVersion));
         }
 
-        var deleted = await _s3.DeleteObjectAsync(Bucket, "k");
+        var deleted = await S3.DeleteObjectAsync(Bucket, "k");
         Assert.Equal("true", deleted.DeleteMarker);
         Assert.Equal("null", deleted.VersionId);
         var versions = await ListVersionsAsync();
@@ -210,7 +193,7 @@ public sealed class VersioningTests : IAsyncLifetime
     [Fact]
     public async Task Objects_written_before_versioning_are_the_null_version()
     {
-        var before = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "old" });
+        var before = await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "old" });
         Assert.Null(before.VersionId);
 
         await SetVersioningAsync(VersionStatus.Enabled);
@@ -227,7 +210,7 @@ public sealed class VersioningTests : IAsyncLifetime
         var v1 = await PutTextAsync("src", "first");
         _ = await PutTextAsync("src", "second");
 
-        var copy = await _s3.CopyObjectAsync(new CopyObjectRequest
+        var copy = await S3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = Bucket,
             SourceKey = "src",
@@ -241,8 +224,8 @@ public sealed class VersioningTests : IAsyncLifetime
         Assert.Equal("first", await GetTextAsync("dst"));
         Assert.Equal("first", await GetTextAsync("dst", copy.VersionId));
 
-        var marker = (await _s3.DeleteObjectAsync(Bucket, "src")).VersionId;
-        _ = await S3Assert.FailsWith("InvalidRequest", HttpStatusCode.BadRequest, () => _s3.CopyObjectAsync(new CopyObjectRequest
+        var marker = (await S3.DeleteObjectAsync(Bucket, "src")).VersionId;
+        _ = await S3Assert.FailsWith("InvalidRequest", HttpStatusCode.BadRequest, () => S3.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = Bucket,
             SourceKey = "src",
@@ -250,7 +233,7 @@ public sealed class VersioningTests : IAsyncLifetime
             DestinationBucket = Bucket,
             DestinationKey = "dst2",
         }));
-        _ = await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => _s3.CopyObjectAsync(Bucket, "src", Bucket, "dst3"));
+        _ = await S3Assert.FailsWith("NoSuchKey", HttpStatusCode.NotFound, () => S3.CopyObjectAsync(Bucket, "src", Bucket, "dst3"));
     }
 
     [Fact]
@@ -259,9 +242,9 @@ public sealed class VersioningTests : IAsyncLifetime
         await SetVersioningAsync(VersionStatus.Enabled);
         var v1 = await PutTextAsync("src", "first");
         _ = await PutTextAsync("src", "second");
-        var init = await _s3.InitiateMultipartUploadAsync(Bucket, "joined");
+        var init = await S3.InitiateMultipartUploadAsync(Bucket, "joined");
 
-        var part = await _s3.CopyPartAsync(new CopyPartRequest
+        var part = await S3.CopyPartAsync(new CopyPartRequest
         {
             SourceBucket = Bucket,
             SourceKey = "src",
@@ -271,7 +254,7 @@ public sealed class VersioningTests : IAsyncLifetime
             UploadId = init.UploadId,
             PartNumber = 1,
         });
-        _ = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "joined", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
+        _ = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = Bucket, Key = "joined", UploadId = init.UploadId, PartETags = [new PartETag(1, part.ETag)] });
 
         Assert.Equal(v1, part.CopySourceVersionId);
         Assert.Equal("first", await GetTextAsync("joined"));
@@ -283,7 +266,7 @@ public sealed class VersioningTests : IAsyncLifetime
         await SetVersioningAsync(VersionStatus.Enabled);
         var v1 = await PutTextAsync("a b+c&d", "1");
 
-        var listed = await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Encoding = EncodingType.Url });
+        var listed = await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket, Encoding = EncodingType.Url });
 
         // The SDK hands encoded keys through as they came (as ListObjectsV2 in ListingTests).
         var version = Assert.Single(listed.Versions);
@@ -299,7 +282,7 @@ public sealed class VersioningTests : IAsyncLifetime
         var a1 = await PutTextAsync("a", "1");
         var b1 = await PutTextAsync("b", "1");
 
-        var result = await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
+        var result = await S3.DeleteObjectsAsync(new DeleteObjectsRequest
         {
             BucketName = Bucket,
             Objects = [new KeyVersion { Key = "a" }, new KeyVersion { Key = "b", VersionId = b1 }],
@@ -325,12 +308,12 @@ public sealed class VersioningTests : IAsyncLifetime
         var v1 = await PutTextAsync("k", "one");
         _ = await PutTextAsync("k", "two");
 
-        _ = await _s3.PutObjectTaggingAsync(new PutObjectTaggingRequest { BucketName = Bucket, Key = "k", VersionId = v1, Tagging = new Tagging { TagSet = [new Tag { Key = "age", Value = "old" }] } });
+        _ = await S3.PutObjectTaggingAsync(new PutObjectTaggingRequest { BucketName = Bucket, Key = "k", VersionId = v1, Tagging = new Tagging { TagSet = [new Tag { Key = "age", Value = "old" }] } });
 
-        var old = await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
+        var old = await S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
         Assert.Equal(v1, old.VersionId);
         Assert.Equal("old", Assert.Single(old.Tagging).Value);
-        Assert.Empty((await _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "k" })).Tagging ?? []);
+        Assert.Empty((await S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "k" })).Tagging ?? []);
     }
 
     [Fact]
@@ -338,10 +321,10 @@ public sealed class VersioningTests : IAsyncLifetime
     {
         await SetVersioningAsync(VersionStatus.Enabled);
         var v1 = await PutTextAsync("k", "one");
-        var init = await _s3.InitiateMultipartUploadAsync(Bucket, "k");
-        var part = await _s3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "k", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream("joined"u8.ToArray()) });
+        var init = await S3.InitiateMultipartUploadAsync(Bucket, "k");
+        var part = await S3.UploadPartAsync(new UploadPartRequest { BucketName = Bucket, Key = "k", UploadId = init.UploadId, PartNumber = 1, InputStream = new MemoryStream("joined"u8.ToArray()) });
 
-        var done = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        var done = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = Bucket,
             Key = "k",
@@ -358,35 +341,35 @@ public sealed class VersioningTests : IAsyncLifetime
     {
         await SetVersioningAsync(VersionStatus.Enabled);
         var v1 = await PutTextAsync("k", "one");
-        var marker = (await _s3.DeleteObjectAsync(Bucket, "k")).VersionId;
-        _ = await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
+        var marker = (await S3.DeleteObjectAsync(Bucket, "k")).VersionId;
+        _ = await S3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = v1 });
 
-        _ = await S3Assert.FailsWith("BucketNotEmpty", HttpStatusCode.Conflict, () => _s3.DeleteBucketAsync(Bucket));
+        _ = await S3Assert.FailsWith("BucketNotEmpty", HttpStatusCode.Conflict, () => S3.DeleteBucketAsync(Bucket));
 
-        _ = await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = marker });
-        _ = await _s3.DeleteBucketAsync(Bucket);
+        _ = await S3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "k", VersionId = marker });
+        _ = await S3.DeleteBucketAsync(Bucket);
     }
 
     [Fact]
     public async Task Access_log_records_name_the_version_in_the_request_or_the_one_created()
     {
-        await _s3.PutBucketAsync("logs");
-        await LogHarness.EnableAsync(_s3, Bucket, "logs", "v/");
+        await S3.PutBucketAsync("logs");
+        await LogHarness.EnableAsync(S3, Bucket, "logs", "v/");
         await SetVersioningAsync(VersionStatus.Enabled);
-        var put = await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "one" });
-        using (var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = put.VersionId }))
+        var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "one" });
+        using (var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "k", VersionId = put.VersionId }))
         {
             _ = await ReadAsync(get);
         }
 
-        using (var plain = await _s3.GetObjectAsync(Bucket, "k"))
+        using (var plain = await S3.GetObjectAsync(Bucket, "k"))
         {
             _ = await ReadAsync(plain);
         }
 
-        var delete = await _s3.DeleteObjectAsync(Bucket, "k");
+        var delete = await S3.DeleteObjectAsync(Bucket, "k");
 
-        var lines = await LogHarness.FlushAndReadAsync(_server, _s3, "logs", "v/");
+        var lines = await LogHarness.FlushAndReadAsync(Server, S3, "logs", "v/");
         Assert.Equal(put.VersionId, LogHarness.Single(lines, put.ResponseMetadata.RequestId, "REST.PUT.OBJECT").F(AccessLogField.VersionId));
         var gets = lines.Where(l => l.F(AccessLogField.Operation) == "REST.GET.OBJECT").Select(l => l.F(AccessLogField.VersionId)).ToList();
         Assert.Equal(2, gets.Count);
@@ -397,14 +380,14 @@ public sealed class VersioningTests : IAsyncLifetime
     }
 
     private async Task SetVersioningAsync(VersionStatus status) =>
-        _ = await _s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = status } });
+        _ = await S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = status } });
 
     private async Task<string> PutTextAsync(string key, string text) =>
-        (await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = text })).VersionId;
+        (await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = text })).VersionId;
 
     private async Task<string> GetTextAsync(string key, string? versionId = null)
     {
-        using var get = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key, VersionId = versionId });
+        using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key, VersionId = versionId });
         return await ReadAsync(get);
     }
 
@@ -415,10 +398,10 @@ public sealed class VersioningTests : IAsyncLifetime
     }
 
     private async Task<List<S3ObjectVersion>> ListVersionsAsync() =>
-        (await _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket })).Versions ?? [];
+        (await S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket })).Versions ?? [];
 
     private Task<string> PresignAsync(string key, string? versionId, HttpVerb verb) =>
-        _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = Bucket,
             Key = key,
