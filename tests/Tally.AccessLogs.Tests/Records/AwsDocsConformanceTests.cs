@@ -43,6 +43,15 @@ public sealed class AwsDocsConformanceTests
         SourceRegion = null,
     };
 
+    /// <summary>The current page's one 27-field example: the first record again, in a renamed bucket, with Source Region.</summary>
+    private static readonly AccessLogRecord Current27Field = Versioning with
+    {
+        Bucket = "amzn-s3-demo-bucket1",
+        RequestUri = "GET /amzn-s3-demo-bucket1?versioning HTTP/1.1",
+        HostHeader = "amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com",
+        SourceRegion = "us-east-1",
+    };
+
     public static TheoryData<int, AccessLogRecord> Examples() => new()
     {
         { 1, Versioning },
@@ -120,34 +129,20 @@ public sealed class AwsDocsConformanceTests
     [Fact]
     public void Current_27_field_example_parses_with_source_region()
     {
-        var line = ConformanceFiles.ReadText("awsdocs-s3-userguide/current-docs-27field-example.log").TrimEnd('\n');
-        var expected = Versioning with
-        {
-            Bucket = "amzn-s3-demo-bucket1",
-            RequestUri = "GET /amzn-s3-demo-bucket1?versioning HTTP/1.1",
-            HostHeader = "amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com",
-            SourceRegion = "us-east-1",
-        };
+        var line = Current27FieldLine();
 
         Assert.True(AccessLogParser.TryParseLine(line, out var parsed, out var error), error);
 
-        Assert.Equal(expected, parsed.Record);
+        Assert.Equal(Current27Field, parsed.Record);
         Assert.Equal(27, parsed.FieldCount);
     }
 
     [Fact]
     public void Formatting_the_documented_record_writes_the_documented_27_field_line()
     {
-        var line = ConformanceFiles.ReadText("awsdocs-s3-userguide/current-docs-27field-example.log").TrimEnd('\n');
-        var record = Versioning with
-        {
-            Bucket = "amzn-s3-demo-bucket1",
-            RequestUri = "GET /amzn-s3-demo-bucket1?versioning HTTP/1.1",
-            HostHeader = "amzn-s3-demo-bucket1.s3.us-west-1.amazonaws.com",
-            SourceRegion = "us-east-1",
-        };
+        var line = Current27FieldLine();
 
-        Assert.Equal(line, AccessLogFormatter.Format(record));
+        Assert.Equal(line, AccessLogFormatter.Format(Current27Field));
     }
 
     [Fact]
@@ -160,4 +155,7 @@ public sealed class AwsDocsConformanceTests
         Assert.Equal(26, parsed.FieldCount);
         Assert.True(parsed.Record.AclRequired);
     }
+
+    private static string Current27FieldLine() =>
+        ConformanceFiles.ReadText("awsdocs-s3-userguide/current-docs-27field-example.log").TrimEnd('\n');
 }

@@ -132,14 +132,8 @@ public sealed class NcbiConformanceTests
         };
     }
 
-    private static void AssertSameValues(JsonElement expected, Dictionary<string, string> actual)
-    {
-        foreach (var field in ComparedFields)
-        {
-            var want = expected.TryGetProperty(field, out var v) ? v.GetString() : string.Empty;
-            Assert.True(want == actual[field], $"{field}: expected '{want}', got '{actual[field]}'");
-        }
-    }
+    private static void AssertSameValues(JsonElement expected, Dictionary<string, string> actual) =>
+        FieldView.AssertMatches(ComparedFields.Select(f => (f, expected.TryGetProperty(f, out var v) ? v.GetString() : string.Empty)), actual);
 
     private static Dictionary<string, string> NcbiView(ParsedAccessLogLine parsed)
     {

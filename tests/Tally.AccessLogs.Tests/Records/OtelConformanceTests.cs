@@ -73,54 +73,47 @@ public sealed class OtelConformanceTests
 
     private static Dictionary<string, string> OtelView(AccessLogRecord r, bool newer)
     {
-        var view = new Dictionary<string, string>();
-        void Add(string key, object? value)
-        {
-            if (value is not null)
-            {
-                view[key] = Convert.ToString(value, CultureInfo.InvariantCulture)!;
-            }
-        }
+        var view = new FieldView();
 
-        Add("aws.s3.bucket", r.Bucket);
-        Add("aws.s3.owner", r.BucketOwner);
-        Add("source.address", r.RemoteIp);
-        Add("user.id", r.Requester);
-        Add("aws.request_id", r.RequestId);
-        Add("rpc.method", r.Operation);
+        view.Add("aws.s3.bucket", r.Bucket);
+        view.Add("aws.s3.owner", r.BucketOwner);
+        view.Add("source.address", r.RemoteIp);
+        view.Add("user.id", r.Requester);
+        view.Add("aws.request_id", r.RequestId);
+        view.Add("rpc.method", r.Operation);
         if (r.RequestUri is { } uri && uri != AccessLogRecord.AbsentHeader)
         {
             var parts = uri.Split(' ');
-            Add("http.request.method", parts[0]);
+            view.Add("http.request.method", parts[0]);
             if (newer)
             {
                 var query = parts[1].IndexOf('?', StringComparison.Ordinal);
-                Add("url.path", query < 0 ? parts[1] : parts[1][..query]);
-                Add("url.query", query < 0 ? null : parts[1][(query + 1)..]);
-                Add("network.protocol.name", parts[2].Split('/')[0].ToLowerInvariant());
-                Add("network.protocol.version", parts[2].Split('/')[1]);
+                view.Add("url.path", query < 0 ? parts[1] : parts[1][..query]);
+                view.Add("url.query", query < 0 ? null : parts[1][(query + 1)..]);
+                view.Add("network.protocol.name", parts[2].Split('/')[0].ToLowerInvariant());
+                view.Add("network.protocol.version", parts[2].Split('/')[1]);
             }
             else
             {
-                Add("url.path", parts[1]);
-                Add("url.scheme", parts[2]);
+                view.Add("url.path", parts[1]);
+                view.Add("url.scheme", parts[2]);
             }
         }
 
-        Add("http.response.status_code", r.HttpStatus);
-        Add("http.response.body.size", r.BytesSent);
-        Add("duration", r.TotalTime);
-        Add("user_agent.original", r.UserAgent);
-        Add("aws.extended_request_id", r.HostId);
-        Add("aws.signature.version", r.SignatureVersion);
-        Add("tls.cipher", r.CipherSuite);
-        Add("aws.s3.auth_type", r.AuthenticationType);
-        Add("http.request.header.host", r.HostHeader);
-        Add("tls.protocol.version", newer && r.TlsVersion is { } tls ? tls[(tls.IndexOf('v', StringComparison.OrdinalIgnoreCase) + 1)..] : r.TlsVersion);
-        Add("aws.s3.access_point.arn", r.AccessPointArn);
-        Add("aws.s3.acl_required", r.AclRequired ? "true" : null);
-        Add("aws.s3.source_region", r.SourceRegion);
-        return view;
+        view.Add("http.response.status_code", r.HttpStatus);
+        view.Add("http.response.body.size", r.BytesSent);
+        view.Add("duration", r.TotalTime);
+        view.Add("user_agent.original", r.UserAgent);
+        view.Add("aws.extended_request_id", r.HostId);
+        view.Add("aws.signature.version", r.SignatureVersion);
+        view.Add("tls.cipher", r.CipherSuite);
+        view.Add("aws.s3.auth_type", r.AuthenticationType);
+        view.Add("http.request.header.host", r.HostHeader);
+        view.Add("tls.protocol.version", newer && r.TlsVersion is { } tls ? tls[(tls.IndexOf('v', StringComparison.OrdinalIgnoreCase) + 1)..] : r.TlsVersion);
+        view.Add("aws.s3.access_point.arn", r.AccessPointArn);
+        view.Add("aws.s3.acl_required", r.AclRequired ? "true" : null);
+        view.Add("aws.s3.source_region", r.SourceRegion);
+        return view.Fields;
     }
 
     /// <summary>
