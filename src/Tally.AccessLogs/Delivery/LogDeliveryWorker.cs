@@ -10,9 +10,12 @@ namespace Tally.AccessLogs.Delivery;
 
 /// <summary>
 /// Puts sealed spool segments into their target buckets (DESIGN §3): under the key fixed at
-/// sealing, owned by the target bucket's owner (BucketOwnerEnforced, spec §5.3), after asking the
-/// target's access model whether log delivery may write there. A refused or failed delivery keeps
-/// the segment, records why, and is retried with backoff; a delivered segment is then removed.
+/// sealing, owned by the target bucket's owner (spec §5.3), after asking the target's access model
+/// whether log delivery may write there. Where the target has ACLs enabled, a log object gets the
+/// ACL of <see cref="LogObjectAcl"/> (the owner's FULL_CONTROL plus the TargetGrants), stored as
+/// the document the access model's <c>aclDocument</c> writes; without one (an access model without
+/// ACLs) log objects keep their owner's private default. A refused or failed delivery keeps the segment,
+/// records why, and is retried with backoff; a delivered segment is then removed.
 /// </summary>
 public sealed partial class LogDeliveryWorker(
     LogSpool spool,
@@ -20,7 +23,8 @@ public sealed partial class LogDeliveryWorker(
     IObjectStore store,
     ILogDeliveryAuthorizer authorizer,
     TimeProvider time,
-    ILogger<LogDeliveryWorker> logger) : IDisposable
+    ILogger<LogDeliveryWorker> logger,
+    Func<LogObjectAcl, string>? aclDocument = null) : IDisposable
 {
     /// <summary>The requester written for deliveries in the target's own log (spec §10: unverified, a svc: principal is suspected) [I].</summary>
     public const string DeliveryRequester = "svc:logging.s3.amazonaws.com";
@@ -158,7 +162,7 @@ public sealed partial class LogDeliveryWorker(
                 {
                     var bytes = await File.ReadAllBytesAsync(segment.DataPath, ct);
                     using var body = new MemoryStream(bytes, writable: false);
-                    var write = new ObjectWrite(LogObjectHeaders, target.OwnerCanonicalId, new Dictionary<string, string>());
+                    var write = new ObjectWrite(LogObjectHeaders, target.OwnerCanonicalId, new Dictionary<string, string>(), Acl: await AclAsync(target, metadata, ct));
                     await store.PutObjectAsync(target.Name, segment.Key, body, write, ct);
                     var deliveredAt = time.GetUtcNow();
                     spool.Release(segment, deliveredAt);
@@ -180,6 +184,22 @@ public sealed partial class LogDeliveryWorker(
         spool.Failed(metadata.SourceBucket, error);
         LogFailed(logger, metadata.SourceBucket, metadata.TargetBucket, error);
         return error;
+    }
+
+    /// <summary>
+    /// The stored ACL of a log object delivered to <paramref name="target"/>: null (the owner's
+    /// private default) without TargetGrants, or when the target has ACLs disabled now — its
+    /// Object Ownership may have become BucketOwnerEnforced since the configuration was accepted,
+    /// and then the bucket owner's ownership alone governs the object (spec §5.3).
+    /// </summary>
+    private async Task<string?> AclAsync(BucketInfo target, SegmentMetadata metadata, CancellationToken ct)
+    {
+        if (aclDocument is null || metadata.TargetGrants is not { Count: > 0 } grants || await authorizer.AclsDisabledAsync(target, ct))
+        {
+            return null;
+        }
+
+        return aclDocument(LogObjectAcl.For(target.OwnerCanonicalId, grants));
     }
 
     /// <summary>

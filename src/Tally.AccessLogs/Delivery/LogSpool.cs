@@ -479,7 +479,8 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
             && m.Partitioned == format.Partitioned
             && m.DateSource == (format.Partitioned ? format.EffectiveDateSource : null)
             && string.Equals(m.SourceAccountId, active.Source.OwnerAccountId, StringComparison.Ordinal)
-            && string.Equals(m.SourceRegion, active.Source.Region, StringComparison.Ordinal);
+            && string.Equals(m.SourceRegion, active.Source.Region, StringComparison.Ordinal)
+            && (m.TargetGrants ?? []).SequenceEqual(c.TargetGrants ?? []);
     }
 
     /// <summary>Commits every dirty segment and seals those waiting for it; false (and the error reported) when the disk refuses.</summary>

@@ -8,7 +8,8 @@ namespace Tally.AccessLogs.Delivery;
 /// The sidecar of a spool segment (<c>ID.json</c> beside <c>ID.log</c>): where its records go,
 /// fixed when the segment is opened, and, once sealed, the log-object key it is delivered under.
 /// The key is fixed at sealing and derived from the segment's identity, so delivering a segment
-/// again after a crash overwrites the same object (DESIGN §3).
+/// again after a crash overwrites the same object (DESIGN §3). The TargetGrants are fixed with the
+/// target: records are delivered under the grants of the configuration they were written under.
 /// </summary>
 public sealed record SegmentMetadata(
     string SegmentId,
@@ -24,7 +25,8 @@ public sealed record SegmentMetadata(
     DateOnly? EventDay,
     DateTimeOffset OpenedAt,
     DateTimeOffset? SealedAt = null,
-    string? Key = null)
+    string? Key = null,
+    IReadOnlyList<TargetGrant>? TargetGrants = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
@@ -48,7 +50,8 @@ public sealed record SegmentMetadata(
             format.Partitioned,
             format.Partitioned ? format.EffectiveDateSource : null,
             eventDay,
-            openedAt);
+            openedAt,
+            TargetGrants: configuration.TargetGrants);
     }
 
     /// <summary>The sealed form: the seal time and the deterministic key (spec §3.1 formats).</summary>
