@@ -13,30 +13,20 @@ namespace Tally.Server.Tests.Lifecycle;
 /// writes the target's lifecycle rule in the same step, `tally logs status` shows it, and
 /// `tally lifecycle run` reaches the running server through the admin API.
 /// </summary>
-public sealed class LogRetentionTests : IAsyncLifetime
+public sealed class LogRetentionTests : ServerWithClient
 {
-    private TallyServer _server = null!;
-    private AmazonS3Client _s3 = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await TallyServer.StartAsync();
-        _s3 = _server.Client();
-        await _s3.PutBucketAsync("photos");
-        await _s3.PutBucketAsync("videos");
-    }
-
-    public async Task DisposeAsync()
-    {
-        _s3.Dispose();
-        await _server.DisposeAsync();
+        await base.InitializeAsync();
+        await S3.PutBucketAsync("photos");
+        await S3.PutBucketAsync("videos");
     }
 
     [Fact]
     public async Task Enabling_logging_with_a_retention_adds_the_rule_to_the_target_and_keeps_its_other_rules()
     {
-        await _s3.PutBucketAsync("logs");
-        await _s3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
+        await S3.PutBucketAsync("logs");
+        await S3.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
         {
             BucketName = "logs",
             Configuration = new LifecycleConfiguration
@@ -48,7 +38,7 @@ public sealed class LogRetentionTests : IAsyncLifetime
         var result = await EnableAsync(new { source = "photos", target = "logs", coldAfterDays = 30, expireAfterDays = 365 });
 
         Assert.Equal(new LogRetentionRule("logs", "tally-log-retention-photos", true, "photos/", 30, "STANDARD_IA", 365, "to STANDARD_IA after 30 days, expire after 365 days"), result.Retention);
-        var rules = (await _s3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
+        var rules = (await S3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
         Assert.Equal(["scratch", "tally-log-retention-photos"], rules.Select(r => r.Id));
         var retention = rules[1];
         Assert.Equal(LifecycleRuleStatus.Enabled, retention.Status);
@@ -63,7 +53,7 @@ public sealed class LogRetentionTests : IAsyncLifetime
         _ = await EnableAsync(new { source = "photos", target = "photo-logs", coldAfterDays = 7, expireAfterDays = 90 });
         _ = await EnableAsync(new { source = "videos", target = "video-logs" });
 
-        var status = await LogHarness.StatusAsync(_server);
+        var status = await LogHarness.StatusAsync(Server);
 
         // Below 30 days the cold class is one that takes it (STANDARD_IA needs 30, spec §6.4).
         var rule = Assert.Single(status.Retention);
@@ -78,36 +68,36 @@ public sealed class LogRetentionTests : IAsyncLifetime
         _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 30 });
         _ = await EnableAsync(new { source = "videos", target = "logs", expireAfterDays = 400 });
 
-        var rules = (await _s3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
+        var rules = (await S3.GetLifecycleConfigurationAsync("logs")).Configuration.Rules;
         Assert.Equal([("tally-log-retention-photos", 30), ("tally-log-retention-videos", 400)], rules.Select(r => (r.Id, r.Expiration.Days ?? 0)));
     }
 
     [Fact]
     public async Task A_retention_AWS_would_refuse_is_rejected_and_changes_nothing()
     {
-        using var admin = LogHarness.Admin(_server);
+        using var admin = LogHarness.Admin(Server);
         using var response = await admin.PostAsJsonAsync("/_tally/logging/enable", new { source = "photos", target = "new-logs", coldAfterDays = 60, expireAfterDays = 30 }, AdminEndpoints.Json);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("InvalidArgument", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var buckets = (await _s3.ListBucketsAsync()).Buckets.Select(b => b.BucketName);
+        var buckets = (await S3.ListBucketsAsync()).Buckets.Select(b => b.BucketName);
         Assert.DoesNotContain("new-logs", buckets);
-        Assert.Null((await _s3.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = "photos" })).BucketLoggingConfig.TargetBucketName);
+        Assert.Null((await S3.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = "photos" })).BucketLoggingConfig.TargetBucketName);
     }
 
     [Fact]
-    public async Task Lifecycle_run_through_the_admin_API_acts_on_the_running_server()
+    public async Task Lifecycle_run_through_the_admin_API_acts_on_the_runningServer()
     {
         _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 10 });
-        await _s3.PutObjectAsync(new PutObjectRequest { BucketName = "photos", Key = "a.jpg", ContentBody = "12345" });
-        var delivered = await LogHarness.FlushAsync(_server);
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = "photos", Key = "a.jpg", ContentBody = "12345" });
+        var delivered = await LogHarness.FlushAsync(Server);
         var logObject = Assert.Single(delivered.Delivered).Key;
-        using var admin = LogHarness.Admin(_server);
+        using var admin = LogHarness.Admin(Server);
 
         var today = await RunLifecycleAsync(admin, null);
         var asOf = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(12);
         var preview = await RunLifecycleAsync(admin, asOf, dryRun: true);
-        var stillThere = await _s3.GetObjectMetadataAsync("logs", logObject);
+        var stillThere = await S3.GetObjectMetadataAsync("logs", logObject);
         var later = await RunLifecycleAsync(admin, asOf);
 
         Assert.Equal(0, today.Counters.Expired);
@@ -116,7 +106,7 @@ public sealed class LogRetentionTests : IAsyncLifetime
         Assert.Equal(("logs", logObject, "S3.EXPIRE.OBJECT", "tally-log-retention-photos"), (planned.Bucket, planned.Key, planned.Operation, planned.RuleId));
         Assert.Equal(HttpStatusCode.OK, stillThere.HttpStatusCode);
         Assert.Equal(1, later.Counters.Expired);
-        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => _s3.GetObjectMetadataAsync("logs", logObject));
+        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.GetObjectMetadataAsync("logs", logObject));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         using var bad = await admin.PostAsync("/_tally/lifecycle/run?as-of=2026-13-01", null);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -126,7 +116,7 @@ public sealed class LogRetentionTests : IAsyncLifetime
     public async Task Lifecycle_status_shows_the_last_run_the_next_one_and_the_buckets_with_rules()
     {
         _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 10 });
-        using var admin = LogHarness.Admin(_server);
+        using var admin = LogHarness.Admin(Server);
         var run = await RunLifecycleAsync(admin, null);
 
         var status = (await admin.GetFromJsonAsync<LifecycleStatus>("/_tally/lifecycle/status", AdminEndpoints.Json))!;
@@ -148,7 +138,7 @@ public sealed class LogRetentionTests : IAsyncLifetime
 
     private async Task<LoggingSetupResult> EnableAsync(object request)
     {
-        using var admin = LogHarness.Admin(_server);
+        using var admin = LogHarness.Admin(Server);
         using var response = await admin.PostAsJsonAsync("/_tally/logging/enable", request, AdminEndpoints.Json);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<LoggingSetupResult>(AdminEndpoints.Json))!;
