@@ -121,10 +121,14 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
             var acl = CannedAcl.FromHeaders(context.Header, await NewObjectOwnerAsync(context), bucket.OwnerCanonicalId);
             if (acl is not null)
             {
-                // object-ownership-error-responses.html: with ACLs disabled "All S3 PUT requests
-                // must either specify the bucket-owner-full-control canned ACL or not specify an
-                // ACL" (grant headers only in the equivalent form CheckAclWrite accepts).
-                if (!access.AclsEnabled && context.Header("x-amz-acl") is { } canned && canned != CannedAcl.BucketOwnerFullControl)
+                // object-ownership-error-responses.html: with ACLs disabled a PUT must "specify bucket
+                // owner full control ACLs or not specify an ACL": bucket-owner-full-control, or an ACL
+                // that, written by this requester, gives full control to the bucket owner alone. So the
+                // bucket owner's own `private` (rclone's and s3cmd's default) passes and another
+                // account's does not (as AWS answers cross-account writers).
+                if (!access.AclsEnabled && context.Header("x-amz-acl") is { } canned && canned != CannedAcl.BucketOwnerFullControl
+                    && CannedAcl.FromHeaders(context.Header, context.Identity?.CanonicalUserId ?? AnonymousCanonicalId, bucket.OwnerCanonicalId) is { } asWritten
+                    && !asWritten.OnlyFullControlTo(bucket.OwnerCanonicalId))
                 {
                     throw new S3Exception(S3Errors.AccessControlListNotSupported);
                 }
