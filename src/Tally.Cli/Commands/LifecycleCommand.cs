@@ -31,16 +31,15 @@ internal static class LifecycleCommand
 
     private static Command Run()
     {
-        var data = CommonOptions.Data();
+        var admin = new AdminConnectionOptions();
         var coldDir = ColdDir();
         var asOf = new Option<string?>("--as-of") { Description = "Act as on this UTC date (YYYY-MM-DD); default: today. The daily schedule is left as it was" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what the run would do (with --as-of: on that date); nothing is changed or logged" };
-        var endpoint = LogsAdminClient.EndpointOption();
-        var token = LogsAdminClient.TokenOption();
-        var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { data, coldDir, asOf, dryRun, endpoint, token };
+        var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { coldDir, asOf, dryRun };
+        admin.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var dataDir = result.GetRequiredValue(data);
+            var dataDir = result.GetRequiredValue(admin.Data);
             DateOnly? date = null;
             if (result.GetValue(asOf) is { } text)
             {
@@ -53,49 +52,37 @@ internal static class LifecycleCommand
                 date = parsed;
             }
 
-            LifecycleRunResult done;
-            if (result.GetValue(endpoint) is not null || await ServerIsRunningAsync(dataDir, ct))
+            if (result.GetValue(admin.Endpoint) is not null || await ServerIsRunningAsync(dataDir, ct))
             {
-                using var client = LogsAdminClient.Create(dataDir, result.GetValue(endpoint), result.GetValue(token), Timeout.InfiniteTimeSpan);
-                if (client is null)
+                var query = new List<string>();
+                if (date is { } d)
                 {
-                    return 1;
+                    query.Add(string.Create(CultureInfo.InvariantCulture, $"as-of={d:yyyy-MM-dd}"));
                 }
 
-                try
+                if (result.GetValue(dryRun))
                 {
-                    var query = new List<string>();
-                    if (date is { } d)
+                    query.Add("dry-run=true");
+                }
+
+                var path = "_tally/lifecycle/run" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
+                return await admin.RunAsync(
+                    result,
+                    async client =>
                     {
-                        query.Add(string.Create(CultureInfo.InvariantCulture, $"as-of={d:yyyy-MM-dd}"));
-                    }
-
-                    if (result.GetValue(dryRun))
-                    {
-                        query.Add("dry-run=true");
-                    }
-
-                    var path = "_tally/lifecycle/run" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
-                    done = (await client.SendAsync<LifecycleRunResult>(HttpMethod.Post, path, null, ct))!;
-                }
-                catch (HttpRequestException e)
-                {
-                    await Console.Error.WriteLineAsync("error: " + e.Message);
-                    return 1;
-                }
-            }
-            else
-            {
-                if (!Directory.Exists(dataDir))
-                {
-                    await Console.Error.WriteLineAsync($"error: no data directory at {dataDir}.");
-                    return 1;
-                }
-
-                done = await RunOnDataDirectoryAsync(dataDir, result.GetValue(coldDir), date, result.GetValue(dryRun), ct);
+                        Print((await client.SendAsync<LifecycleRunResult>(HttpMethod.Post, path, null, ct))!);
+                        return 0;
+                    },
+                    Timeout.InfiniteTimeSpan);
             }
 
-            Print(done);
+            if (!Directory.Exists(dataDir))
+            {
+                await Console.Error.WriteLineAsync($"error: no data directory at {dataDir}.");
+                return 1;
+            }
+
+            Print(await RunOnDataDirectoryAsync(dataDir, result.GetValue(coldDir), date, result.GetValue(dryRun), ct));
             return 0;
         });
         return command;
@@ -103,54 +90,39 @@ internal static class LifecycleCommand
 
     private static Command Status()
     {
-        var data = CommonOptions.Data();
-        var endpoint = LogsAdminClient.EndpointOption();
-        var token = LogsAdminClient.TokenOption();
+        var admin = new AdminConnectionOptions();
         var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
-        var command = new Command("status", "The running server's lifecycle: last daily run, next run, buckets with rules") { data, endpoint, token, json };
-        command.SetAction(async (result, ct) =>
+        var command = new Command("status", "The running server's lifecycle: last daily run, next run, buckets with rules") { json };
+        admin.AddTo(command);
+        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
         {
-            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
-            if (client is null)
+            if (result.GetValue(json))
             {
-                return 1;
-            }
-
-            try
-            {
-                if (result.GetValue(json))
-                {
-                    Console.WriteLine(await client.GetRawAsync("_tally/lifecycle/status", ct));
-                    return 0;
-                }
-
-                var status = (await client.SendAsync<LifecycleStatus>(HttpMethod.Get, "_tally/lifecycle/status", null, ct))!;
-                var compressed = status.CompressedDayLength is { } day ? string.Create(CultureInfo.InvariantCulture, $" (test timeline: a lifecycle day lasts {day.TotalSeconds:0.###} s)") : string.Empty;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}{compressed}, next daily run {status.NextRunAt:u}"));
-                if (status.LastRun is { } run)
-                {
-                    var state = run.Completed ? "completed" : $"in progress (at bucket {run.Bucket ?? "-"})";
-                    var c = run.Counters;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"last run {run.Date:yyyy-MM-dd} {state}: {c.VersionsVisited} versions visited, {c.Expired} expired, {c.DeleteMarkersCreated} delete markers, {c.Transitioned} transitioned, {c.NoncurrentExpired} noncurrent expired, {c.DeleteMarkersRemoved} markers removed, {c.UploadsAborted} uploads aborted"));
-                }
-                else
-                {
-                    Console.WriteLine("no lifecycle run yet");
-                }
-
-                foreach (var bucket in status.Buckets)
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bucket.Bucket}: {bucket.EnabledRules} of {bucket.Rules} rules enabled"));
-                }
-
+                Console.WriteLine(await client.GetRawAsync("_tally/lifecycle/status", ct));
                 return 0;
             }
-            catch (HttpRequestException e)
+
+            var status = (await client.SendAsync<LifecycleStatus>(HttpMethod.Get, "_tally/lifecycle/status", null, ct))!;
+            var compressed = status.CompressedDayLength is { } day ? string.Create(CultureInfo.InvariantCulture, $" (test timeline: a lifecycle day lasts {day.TotalSeconds:0.###} s)") : string.Empty;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}{compressed}, next daily run {status.NextRunAt:u}"));
+            if (status.LastRun is { } run)
             {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
-                return 1;
+                var state = run.Completed ? "completed" : $"in progress (at bucket {run.Bucket ?? "-"})";
+                var c = run.Counters;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"last run {run.Date:yyyy-MM-dd} {state}: {c.VersionsVisited} versions visited, {c.Expired} expired, {c.DeleteMarkersCreated} delete markers, {c.Transitioned} transitioned, {c.NoncurrentExpired} noncurrent expired, {c.DeleteMarkersRemoved} markers removed, {c.UploadsAborted} uploads aborted"));
             }
-        });
+            else
+            {
+                Console.WriteLine("no lifecycle run yet");
+            }
+
+            foreach (var bucket in status.Buckets)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {bucket.Bucket}: {bucket.EnabledRules} of {bucket.Rules} rules enabled"));
+            }
+
+            return 0;
+        }));
         return command;
     }
 

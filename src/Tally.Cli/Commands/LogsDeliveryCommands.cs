@@ -7,38 +7,21 @@ namespace Tally.Cli.Commands;
 
 /// <summary>
 /// <c>tally logs flush|status|tail</c>: delivery of server access logs by a running server,
-/// through its admin API (<see cref="LogsAdminClient"/>).
+/// through its admin API (<see cref="AdminClient"/>).
 /// </summary>
 internal static class LogsDeliveryCommands
 {
     public static Command Flush()
     {
         var bucket = new Argument<string?>("BUCKET") { Description = "Source bucket to flush (default: every bucket)", Arity = ArgumentArity.ZeroOrOne };
-        var data = CommonOptions.Data();
-        var endpoint = LogsAdminClient.EndpointOption();
-        var token = LogsAdminClient.TokenOption();
-        var command = new Command("flush", "Deliver every pending access-log record now; prints the log objects written") { bucket, data, endpoint, token };
-        command.SetAction(async (result, ct) =>
+        var admin = new AdminConnectionOptions();
+        var command = new Command("flush", "Deliver every pending access-log record now; prints the log objects written") { bucket };
+        admin.AddTo(command);
+        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
         {
-            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
-            if (client is null)
-            {
-                return 1;
-            }
-
             var name = result.GetValue(bucket);
             var path = name is null ? "_tally/logs/flush" : $"_tally/logs/flush?bucket={Uri.EscapeDataString(name)}";
-            DeliveryReport? report;
-            try
-            {
-                report = await client.SendAsync<DeliveryReport>(HttpMethod.Post, path, null, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
-                return 1;
-            }
-
+            var report = await client.SendAsync<DeliveryReport>(HttpMethod.Post, path, null, ct);
             foreach (var delivered in report?.Delivered ?? [])
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"s3://{delivered.TargetBucket}/{delivered.Key}\t{delivered.Records} records of {delivered.SourceBucket}"));
@@ -51,82 +34,58 @@ internal static class LogsDeliveryCommands
 
             // 3: some logs could not be delivered (they stay pending; see `tally logs status`).
             return report?.Errors.Count > 0 ? 3 : 0;
-        });
+        }));
         return command;
     }
 
     public static Command Status()
     {
-        var data = CommonOptions.Data();
-        var endpoint = LogsAdminClient.EndpointOption();
-        var token = LogsAdminClient.TokenOption();
+        var admin = new AdminConnectionOptions();
         var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
-        var command = new Command("status", "Per source bucket: target, records pending, last delivery, last error") { data, endpoint, token, json };
-        command.SetAction(async (result, ct) =>
+        var command = new Command("status", "Per source bucket: target, records pending, last delivery, last error; each target's lifecycle rules") { json };
+        admin.AddTo(command);
+        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
         {
-            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token));
-            if (client is null)
+            if (result.GetValue(json))
             {
-                return 1;
+                Console.WriteLine(await client.GetRawAsync("_tally/logs/status", ct));
+                return 0;
             }
 
-            try
-            {
-                if (result.GetValue(json))
-                {
-                    Console.WriteLine(await client.GetRawAsync("_tally/logs/status", ct));
-                    return 0;
-                }
-
-                var status = await client.SendAsync<SpoolStatus>(HttpMethod.Get, "_tally/logs/status", null, ct);
-                Render(status!);
-                return status!.SpoolError is null ? 0 : 3;
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
-                return 1;
-            }
-        });
+            var status = await client.SendAsync<SpoolStatus>(HttpMethod.Get, "_tally/logs/status", null, ct);
+            Render(status!);
+            return status!.SpoolError is null ? 0 : 3;
+        }));
         return command;
     }
 
     public static Command Tail()
     {
         var bucket = new Argument<string>("BUCKET") { Description = "Source bucket whose log lines to print as they are written" };
-        var data = CommonOptions.Data();
-        var endpoint = LogsAdminClient.EndpointOption();
-        var token = LogsAdminClient.TokenOption();
-        var command = new Command("tail", "Print a bucket's access-log lines live (the lines that will be delivered); Ctrl+C stops") { bucket, data, endpoint, token };
-        command.SetAction(async (result, ct) =>
-        {
-            using var client = LogsAdminClient.Create(result.GetRequiredValue(data), result.GetValue(endpoint), result.GetValue(token), Timeout.InfiniteTimeSpan);
-            if (client is null)
+        var admin = new AdminConnectionOptions();
+        var command = new Command("tail", "Print a bucket's access-log lines live (the lines that will be delivered); Ctrl+C stops") { bucket };
+        admin.AddTo(command);
+        command.SetAction((result, ct) => admin.RunAsync(
+            result,
+            async client =>
             {
-                return 1;
-            }
-
-            try
-            {
-                await using var stream = await client.OpenStreamAsync($"_tally/logs/tail?bucket={Uri.EscapeDataString(result.GetRequiredValue(bucket))}", ct);
-                using var reader = new StreamReader(stream);
-                while (await reader.ReadLineAsync(ct) is { } line)
+                try
                 {
-                    Console.WriteLine(line);
+                    await using var stream = await client.OpenStreamAsync($"_tally/logs/tail?bucket={Uri.EscapeDataString(result.GetRequiredValue(bucket))}", ct);
+                    using var reader = new StreamReader(stream);
+                    while (await reader.ReadLineAsync(ct) is { } line)
+                    {
+                        Console.WriteLine(line);
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                // Ctrl+C.
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync("error: " + e.Message);
-                return 1;
-            }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Ctrl+C.
+                }
 
-            return 0;
-        });
+                return 0;
+            },
+            Timeout.InfiniteTimeSpan));
         return command;
     }
 

@@ -6,24 +6,18 @@ using Tally.Server.Admin;
 namespace Tally.Cli.Commands;
 
 /// <summary>
-/// How `tally logs flush|status|tail` and `tally logging` reach a running server: its admin API
+/// How `tally logs`, `tally logging` and `tally lifecycle` reach a running server: its admin API
 /// (<c>/_tally/</c>) at the endpoint and with the token the server wrote to <c>DATA/admin.json</c>;
 /// <c>--endpoint</c> and <c>--token</c> (or TALLY_ADMIN_TOKEN) override them.
 /// </summary>
-internal sealed class LogsAdminClient : IDisposable
+internal sealed class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    private LogsAdminClient(HttpClient http) => _http = http;
-
-    public static System.CommandLine.Option<string?> EndpointOption() =>
-        new("--endpoint") { Description = "URL of the running server (default: the one recorded in DATA/admin.json)" };
-
-    public static System.CommandLine.Option<string?> TokenOption() =>
-        new("--token") { Description = "Admin token (default: TALLY_ADMIN_TOKEN, else DATA/admin.json)" };
+    private AdminClient(HttpClient http) => _http = http;
 
     /// <summary>The client, or null after printing why the server cannot be reached.</summary>
-    public static LogsAdminClient? Create(string dataDir, string? endpoint, string? token, TimeSpan? timeout = null)
+    public static AdminClient? Create(string dataDir, string? endpoint, string? token, TimeSpan? timeout = null)
     {
         AdminToken.AdminFile? file = null;
         var path = Path.Combine(dataDir, AdminToken.FileName);
@@ -53,7 +47,7 @@ internal sealed class LogsAdminClient : IDisposable
 
         var http = new HttpClient { BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return new LogsAdminClient(http);
+        return new AdminClient(http);
     }
 
     public async Task<T?> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
