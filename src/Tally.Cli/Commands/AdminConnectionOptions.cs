@@ -11,9 +11,9 @@ internal sealed class AdminConnectionOptions
 {
     public Option<string> Data { get; } = CommonOptions.Data();
 
-    public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "URL of the running server (default: the one recorded in DATA/admin.json)" };
+    public Option<string?> Endpoint { get; } = new("--endpoint") { HelpName = "URL", Description = "URL of the running server (default: the one recorded in DATA/admin.json)" };
 
-    public Option<string?> Token { get; } = new("--token") { Description = "Admin token (default: TALLY_ADMIN_TOKEN, else DATA/admin.json)" };
+    public Option<string?> Token { get; } = new("--token") { HelpName = "TOKEN", Description = "Admin token (default: TALLY_ADMIN_TOKEN, else DATA/admin.json)" };
 
     public void AddTo(Command command)
     {

@@ -11,7 +11,7 @@ internal static class AnalyticsOptions
         new("--source") { Description = "Log objects to read: a file, a directory, a glob, or s3://bucket/prefix (plain or gzip)" };
 
     public static Option<string?> Endpoint() =>
-        new("--endpoint") { Description = "S3 endpoint URL for an s3:// source (e.g. http://127.0.0.1:9000); credentials as the aws CLI finds them" };
+        new("--endpoint") { HelpName = "URL", Description = "S3 endpoint URL for an s3:// source (e.g. http://127.0.0.1:9000); credentials as the aws CLI finds them" };
 
     public static Option<OutputFormat> Format() =>
         new("--format") { Description = "Output format: table, csv or json", DefaultValueFactory = _ => OutputFormat.Table };

@@ -7,7 +7,7 @@ namespace Tally.Cli.Commands;
 internal static class CommonOptions
 {
     public static Option<string> Data() =>
-        new("--data") { Description = "Data directory (objects, metadata, spool, warehouse)", DefaultValueFactory = _ => "./data" };
+        new("--data") { HelpName = "DIR", Description = "Data directory (objects, metadata, spool, warehouse)", DefaultValueFactory = _ => "./data" };
 
     /// <summary>A whole number of days, written <c>30d</c> or <c>30</c>.</summary>
     public static Option<int?> Days(string name, string description) =>

@@ -19,7 +19,7 @@ namespace Tally.Cli.Commands;
 internal static class LifecycleCommand
 {
     public static Option<string?> ColdDir() =>
-        new("--cold-dir") { Description = "Directory of the cold tier that lifecycle transitions move data to, e.g. on another disk (default: DATA/cold)" };
+        new("--cold-dir") { HelpName = "DIR", Description = "Directory of the cold tier that lifecycle transitions move data to, e.g. on another disk (default: DATA/cold)" };
 
     public static Command Create()
     {
@@ -33,7 +33,7 @@ internal static class LifecycleCommand
     {
         var admin = new AdminConnectionOptions();
         var coldDir = ColdDir();
-        var asOf = new Option<string?>("--as-of") { Description = "Act as on this UTC date (YYYY-MM-DD); default: today. The daily schedule is left as it was" };
+        var asOf = new Option<string?>("--as-of") { HelpName = "YYYY-MM-DD", Description = "Act as on this UTC date (YYYY-MM-DD); default: today. The daily schedule is left as it was" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what the run would do (with --as-of: on that date); nothing is changed or logged" };
         var command = new Command("run", "Run the lifecycle rules of every bucket now: by the running server, or on the data directory when no server runs") { coldDir, asOf, dryRun };
         admin.AddTo(command);

@@ -14,24 +14,24 @@ internal static class ServeCommand
     public static Command Create()
     {
         var data = CommonOptions.Data();
-        var listen = new Option<string>("--listen") { Description = "IP:port to listen on", DefaultValueFactory = _ => "127.0.0.1:9000" };
-        var region = new Option<string>("--region") { Description = "Default region (buckets without a LocationConstraint)", DefaultValueFactory = _ => "us-east-1" };
-        var regions = new Option<string?>("--regions") { Description = "Comma-separated regions this server hosts" };
-        var domain = new Option<string?>("--domain") { Description = "Base domain for virtual-hosted-style requests (BUCKET.DOMAIN)" };
-        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate: serve HTTPS" };
-        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key for --tls-cert" };
-        var logLevel = new Option<LogLevel>("--log-level") { Description = "Server log level (Trace, Debug, Information, Warning, Error)", DefaultValueFactory = _ => LogLevel.Warning };
+        var listen = new Option<string>("--listen") { HelpName = "IP:PORT", Description = "IP:port to listen on", DefaultValueFactory = _ => "127.0.0.1:9000" };
+        var region = new Option<string>("--region") { HelpName = "REGION", Description = "Default region (buckets without a LocationConstraint)", DefaultValueFactory = _ => "us-east-1" };
+        var regions = new Option<string?>("--regions") { HelpName = "REGION,…", Description = "Comma-separated regions this server hosts" };
+        var domain = new Option<string?>("--domain") { HelpName = "DOMAIN", Description = "Base domain for virtual-hosted-style requests (BUCKET.DOMAIN)" };
+        var tlsCert = new Option<string?>("--tls-cert") { HelpName = "FILE", Description = "PEM certificate: serve HTTPS" };
+        var tlsKey = new Option<string?>("--tls-key") { HelpName = "FILE", Description = "PEM private key for --tls-cert" };
+        var logLevel = new Option<LogLevel>("--log-level") { HelpName = "LEVEL", Description = "Server log level (Trace, Debug, Information, Warning, Error)", DefaultValueFactory = _ => LogLevel.Warning };
 
-        var accessLogFields = new Option<int>("--access-log-fields") { Description = "Fields per access-log line: 27 (current AWS layout) or 26 (without Source region)", DefaultValueFactory = _ => 27 };
-        var logCommitMs = new Option<int>("--log-commit-ms") { Description = "Access-log group-commit window in ms (records lost on a hard kill at most this window; 0 = fsync every record)", DefaultValueFactory = _ => 50 };
-        var logRollSeconds = new Option<int>("--log-roll-seconds") { Description = "Deliver a log object at most this many seconds after its first record", DefaultValueFactory = _ => 60 };
-        var logRollBytes = new Option<long>("--log-roll-bytes") { Description = "Deliver a log object before it grows past this many bytes", DefaultValueFactory = _ => 5L * 1024 * 1024 };
-        var logQueueRecords = new Option<int>("--log-queue-records") { Description = "Access-log records waiting for the spool at most (memory bound; beyond it records are dropped and reported)", DefaultValueFactory = _ => 65_536 };
+        var accessLogFields = new Option<int>("--access-log-fields") { HelpName = "26|27", Description = "Fields per access-log line: 27 (current AWS layout) or 26 (without Source region)", DefaultValueFactory = _ => 27 };
+        var logCommitMs = new Option<int>("--log-commit-ms") { HelpName = "MS", Description = "Access-log group-commit window in ms (records lost on a hard kill at most this window; 0 = fsync every record)", DefaultValueFactory = _ => 50 };
+        var logRollSeconds = new Option<int>("--log-roll-seconds") { HelpName = "SECONDS", Description = "Deliver a log object at most this many seconds after its first record", DefaultValueFactory = _ => 60 };
+        var logRollBytes = new Option<long>("--log-roll-bytes") { HelpName = "BYTES", Description = "Deliver a log object before it grows past this many bytes", DefaultValueFactory = _ => 5L * 1024 * 1024 };
+        var logQueueRecords = new Option<int>("--log-queue-records") { HelpName = "N", Description = "Access-log records waiting for the spool at most (memory bound; beyond it records are dropped and reported)", DefaultValueFactory = _ => 65_536 };
 
         var coldDir = LifecycleCommand.ColdDir();
-        var lifecycleDaySeconds = new Option<double?>("--lifecycle-day-seconds") { Description = "Make one lifecycle day last this many seconds (testing lifecycle rules, as Ceph's debug interval)" };
-        var restoreDelaySeconds = new Option<double?>("--restore-delay-seconds") { Description = "Seconds a Standard-tier RestoreObject takes before the restored copy is readable (default 60); the tiers not set by --restore-delays scale from it" };
-        var restoreDelays = new Option<string?>("--restore-delays") { Description = "Restore delay in seconds per tier, any subset: Expedited=S,Standard=S,Bulk=S,DeepArchiveStandard=S,DeepArchiveBulk=S (defaults 10, 60, 300, 144, 1200: Expedited = Standard/6, Bulk = Standard*5, DEEP_ARCHIVE Standard*2.4 and Bulk*4; DEEP_ARCHIVE has no Expedited)" };
+        var lifecycleDaySeconds = new Option<double?>("--lifecycle-day-seconds") { HelpName = "SECONDS", Description = "Make one lifecycle day last this many seconds (testing lifecycle rules, as Ceph's debug interval)" };
+        var restoreDelaySeconds = new Option<double?>("--restore-delay-seconds") { HelpName = "SECONDS", Description = "Seconds a Standard-tier RestoreObject takes before the restored copy is readable (default 60); the tiers not set by --restore-delays scale from it" };
+        var restoreDelays = new Option<string?>("--restore-delays") { HelpName = "TIER=SECONDS,…", Description = "Restore delay in seconds per tier, any subset: Expedited=S,Standard=S,Bulk=S,DeepArchiveStandard=S,DeepArchiveBulk=S (defaults 10, 60, 300, 144, 1200: Expedited = Standard/6, Bulk = Standard*5, DEEP_ARCHIVE Standard*2.4 and Bulk*4; DEEP_ARCHIVE has no Expedited)" };
 
         var command = new Command("serve", "Run the S3 endpoint") { data, listen, region, regions, domain, tlsCert, tlsKey, logLevel, accessLogFields, logCommitMs, logRollSeconds, logRollBytes, logQueueRecords };
         command.Options.Add(coldDir);
