@@ -75,4 +75,5 @@ public static class S3Errors
     public static readonly S3Error InvalidBucketAclWithObjectOwnership = new("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
     public static readonly S3Error UnresolvableGrantByEmailAddress = new("UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record.");
     public static readonly S3Error ObjectAlreadyInActiveTierError = new("ObjectAlreadyInActiveTierError", 403, "This action is not allowed against this storage tier");
+    public static readonly S3Error InvalidBucketAclWithBlockPublicAccessError = new("InvalidBucketAclWithBlockPublicAccessError", 400, "Bucket cannot have public ACLs set with BlockPublicAccess enabled");
 }
