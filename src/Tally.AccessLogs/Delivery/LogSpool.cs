@@ -7,6 +7,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Tally.AccessLogs.Configuration;
 using Tally.AccessLogs.Records;
+using Tally.Storage.Disk;
 
 namespace Tally.AccessLogs.Delivery;
 
@@ -152,8 +153,8 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
             return;
         }
 
-        SpoolFiles.TryDelete(segment.DataPath);
-        SpoolFiles.TryDelete(segment.MetadataPath);
+        DurableFiles.TryDelete(segment.DataPath);
+        DurableFiles.TryDelete(segment.MetadataPath);
         State(segment.SourceBucket).DeliveredSegment(segment.Records, segment.Key, deliveredAt);
     }
 
@@ -597,7 +598,7 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
         {
             foreach (var temporary in Directory.EnumerateFiles(directory, "*.tmp"))
             {
-                SpoolFiles.TryDelete(temporary);
+                DurableFiles.TryDelete(temporary);
             }
 
             foreach (var metadataPath in Directory.EnumerateFiles(directory, "*.json"))
@@ -629,22 +630,22 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
         var dataPath = Path.Combine(directory, metadata.SegmentId + ".log");
         if (!File.Exists(dataPath))
         {
-            SpoolFiles.TryDelete(metadataPath);
+            DurableFiles.TryDelete(metadataPath);
             return;
         }
 
         var records = Repair(dataPath, out var length);
         if (records == 0)
         {
-            SpoolFiles.TryDelete(dataPath);
-            SpoolFiles.TryDelete(metadataPath);
+            DurableFiles.TryDelete(dataPath);
+            DurableFiles.TryDelete(metadataPath);
             return;
         }
 
         if (metadata.SealedAt is null)
         {
             metadata = metadata.Seal(_time.GetUtcNow());
-            SpoolFiles.WriteAtomically(metadataPath, metadata.ToJson());
+            DurableFiles.WriteAtomically(metadataPath, metadata.ToJson());
         }
 
         State(metadata.SourceBucket).AddSpooled(records);
@@ -679,7 +680,7 @@ public sealed partial class LogSpool : IAccessLogSink, IAsyncDisposable
         length = kept.Length;
         if (kept.Length != bytes.Length)
         {
-            SpoolFiles.WriteAtomically(dataPath, kept.GetBuffer().AsSpan(0, (int)kept.Length));
+            DurableFiles.WriteAtomically(dataPath, kept.GetBuffer().AsSpan(0, (int)kept.Length));
         }
 
         return records;

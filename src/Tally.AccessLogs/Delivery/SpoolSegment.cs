@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using Tally.Storage.Disk;
 
 namespace Tally.AccessLogs.Delivery;
 
@@ -51,12 +52,12 @@ internal sealed class SpoolSegment(SegmentMetadata metadata, string directory) :
             Directory.CreateDirectory(directory);
             if (created)
             {
-                SpoolFiles.SyncDirectory(Path.GetDirectoryName(directory)!);
+                DurableFiles.SyncDirectory(Path.GetDirectoryName(directory)!);
             }
 
-            SpoolFiles.WriteAtomically(MetadataPath, Metadata.ToJson());
+            DurableFiles.WriteAtomically(MetadataPath, Metadata.ToJson());
             _handle = File.OpenHandle(DataPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-            SpoolFiles.SyncDirectory(directory);
+            DurableFiles.SyncDirectory(directory);
         }
 
         if (_pending.WrittenCount == 0)
@@ -75,7 +76,7 @@ internal sealed class SpoolSegment(SegmentMetadata metadata, string directory) :
     public SealedSegment Seal(DateTimeOffset sealedAt)
     {
         var sealedMetadata = Metadata.Seal(sealedAt);
-        SpoolFiles.WriteAtomically(MetadataPath, sealedMetadata.ToJson());
+        DurableFiles.WriteAtomically(MetadataPath, sealedMetadata.ToJson());
         Metadata = sealedMetadata;
         Dispose();
         return new SealedSegment(sealedMetadata, DataPath, MetadataPath, Records, CommittedLength);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tally.Storage.Disk;
 
 namespace Tally.Lifecycle.Execution;
 
@@ -70,7 +71,8 @@ public sealed record LifecycleCounters
 internal sealed partial class LifecycleProgressJson : JsonSerializerContext;
 
 /// <summary>
-/// The progress as a small JSON file, replaced atomically (write, flush, rename). Losing the last
+/// The progress as a small JSON file, replaced atomically (write, fsync, rename, fsync the
+/// directory: <see cref="DurableFiles.WriteAtomically"/>). Losing the last
 /// save to a power cut costs one page of re-evaluation: actions are conditional on the version
 /// evaluated, so nothing is done twice.
 /// </summary>
@@ -103,13 +105,6 @@ public sealed class LifecycleProgressFile(string path)
     public void Save(LifecycleProgress progress)
     {
         _ = Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var tmp = Path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, progress, LifecycleProgressJson.Default.LifecycleProgress);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, Path, overwrite: true);
+        DurableFiles.WriteAtomically(Path, JsonSerializer.SerializeToUtf8Bytes(progress, LifecycleProgressJson.Default.LifecycleProgress));
     }
 }

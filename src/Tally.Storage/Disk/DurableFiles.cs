@@ -3,13 +3,28 @@ using System.Runtime.InteropServices;
 namespace Tally.Storage.Disk;
 
 /// <summary>
-/// The two POSIX calls the BCL does not expose: fsync of a directory (makes a new directory entry
+/// Durable file steps shared by the store, the access-log spool and the lifecycle progress: the
+/// two POSIX calls the BCL does not expose — fsync of a directory (makes a new directory entry
 /// durable) and link (gives a file a second name, so the staging name can stay behind as a record
-/// of an in-flight write until its metadata is committed).
+/// of an in-flight write until its metadata is committed) — and the atomic replace of a small file.
 /// </summary>
-internal static partial class DurableFiles
+public static partial class DurableFiles
 {
     internal const int ReadOnly = 0;
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> in one step that survives a crash: write, fsync, rename, fsync the directory.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    {
+        var temporary = path + ".tmp";
+        using (var handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write))
+        {
+            RandomAccess.Write(handle, content, 0);
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(path)!);
+    }
 
     public static void SyncDirectory(string directory)
     {
