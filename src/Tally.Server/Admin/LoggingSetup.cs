@@ -44,7 +44,7 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         {
             BucketName.Validate(request.Target);
             target = new BucketInfo(request.Target, source.OwnerAccountId, source.OwnerCanonicalId, source.Region, time.GetUtcNow());
-            await store.CreateBucketAsync(target, ct);
+            await Operations.Buckets.BucketDefaults.CreateAsync(store, settings, target, ct);
             created = true;
         }
 

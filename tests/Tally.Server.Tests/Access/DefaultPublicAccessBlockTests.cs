@@ -46,7 +46,7 @@ public sealed class DefaultPublicAccessBlockTests(TwoAccounts accounts) : IClass
         await Owner.PutBucketAsync(bucket);
 
         await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden, () => Owner.PutBucketPolicyAsync(bucket, Policies.PublicRead(bucket)));
-        await S3Assert.FailsWith("NoSuchBucketPolicy", HttpStatusCode.NotFound, () => Owner.GetBucketPolicyAsync(bucket));
+        await S3Assert.FailsWith("NoSuchBucketPolicy", HttpStatusCode.NotFound, () => Owner.GetBucketPolicyStatusAsync(new GetBucketPolicyStatusRequest { BucketName = bucket }));
 
         // A policy that names an account is not public: the block leaves it alone.
         var privatePolicy = Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject");

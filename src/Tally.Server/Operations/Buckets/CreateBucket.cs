@@ -10,9 +10,11 @@ namespace Tally.Server.Operations.Buckets;
 
 /// <summary>
 /// PUT /bucket: the bucket in the requested region, with the Object Ownership of
-/// x-amz-object-ownership (BucketOwnerEnforced when absent, S3's default) and, when that enables
-/// ACLs, the bucket ACL of x-amz-acl / x-amz-grant-*. An ACL beyond the owner's full control on a
-/// BucketOwnerEnforced bucket was refused by RequestAuthorization (InvalidBucketAclWithObjectOwnership).
+/// x-amz-object-ownership (BucketOwnerEnforced when absent, S3's default), Block Public Access all
+/// on (<see cref="BucketDefaults"/>) and, when the ownership enables ACLs, the bucket ACL of
+/// x-amz-acl / x-amz-grant-* (a public one is InvalidBucketAclWithBlockPublicAccessError). An ACL
+/// beyond the owner's full control on a BucketOwnerEnforced bucket was refused by
+/// RequestAuthorization (InvalidBucketAclWithObjectOwnership).
 /// </summary>
 public static class CreateBucket
 {
@@ -62,7 +64,16 @@ public static class CreateBucket
             throw new S3Exception(S3Errors.UnresolvableGrantByEmailAddress);
         }
 
-        await context.Store.CreateBucketAsync(
+        // A new bucket starts with Block Public Access on, so a public ACL cannot come with it: AWS
+        // asks to create the bucket, delete the block, then PutBucketAcl (API_CreateBucket.html).
+        if (acl is not null && aclsEnabled && BucketDefaults.PublicAccessBlock.BlockPublicAcls && acl.IsPublic)
+        {
+            throw new S3Exception(S3Errors.InvalidBucketAclWithBlockPublicAccessError);
+        }
+
+        await BucketDefaults.CreateAsync(
+            context.Store,
+            context.Settings,
             new BucketInfo(name, caller.AccountId, caller.CanonicalUserId, region, context.Services.Time.GetUtcNow()),
             context.Aborted);
         if (ownership is not null)
