@@ -8,6 +8,8 @@ public sealed class AnonymousWriteTests() : ServerWithBucket("dropbox")
     [Fact]
     public async Task Anonymous_put_and_delete_allowed_by_a_bucket_policy_succeed()
     {
+        // A new bucket blocks public access (AWS's default): a policy for everyone needs the block gone first.
+        await S3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = Bucket });
         await S3.PutBucketPolicyAsync(new PutBucketPolicyRequest
         {
             BucketName = Bucket,

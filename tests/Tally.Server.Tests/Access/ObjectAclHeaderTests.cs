@@ -24,6 +24,9 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
     public async Task A_canned_acl_on_put_object_is_stored_and_public_read_lets_anonymous_get()
     {
         var bucket = await AclBucketAsync("put-public-read", ObjectOwnership.ObjectWriter);
+
+        // A new bucket blocks public access (AWS's default): a public ACL needs the block gone first.
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public", ContentBody = "open", CannedACL = S3CannedACL.PublicRead });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "private", ContentBody = "closed" });
 
@@ -92,6 +95,7 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
     public async Task The_acl_of_create_multipart_upload_applies_to_the_completed_object()
     {
         var bucket = await AclBucketAsync("multipart-acl", ObjectOwnership.ObjectWriter);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         var upload = await Owner.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "big", CannedACL = S3CannedACL.PublicRead });
         var part = await Owner.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "big", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream("whole"u8.ToArray()) });
         await Owner.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "big", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)] });
@@ -191,7 +195,7 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
     }
 
     [Fact]
-    public async Task Create_bucket_stores_its_acl_header_unless_the_bucket_is_BucketOwnerEnforced()
+    public async Task Create_bucket_stores_its_acl_header_unless_the_bucket_is_BucketOwnerEnforced_or_the_acl_is_public()
     {
         await S3Assert.FailsWith("InvalidBucketAclWithObjectOwnership", HttpStatusCode.BadRequest,
             () => Owner.PutBucketAsync(new PutBucketRequest { BucketName = "created-enforced-acl", CannedACL = S3CannedACL.PublicRead }));
@@ -199,8 +203,26 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
             () => Owner.PutBucketAsync(new PutBucketRequest { BucketName = "created-enforced-acl", CannedACL = S3CannedACL.LogDeliveryWrite, ObjectOwnership = ObjectOwnership.BucketOwnerEnforced }));
         await S3Assert.FailsWith("NoSuchBucket", HttpStatusCode.NotFound, () => Owner.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "created-enforced-acl" }));
 
-        await Owner.PutBucketAsync(new PutBucketRequest { BucketName = "created-public-list", CannedACL = S3CannedACL.PublicRead, ObjectOwnership = ObjectOwnership.ObjectWriter });
-        var acl = await Owner.GetBucketAclAsync(new GetBucketAclRequest { BucketName = "created-public-list" });
+        // A new bucket blocks public access (AWS's default), so a public ACL cannot come with CreateBucket.
+        await S3Assert.FailsWith("InvalidBucketAclWithBlockPublicAccessError", HttpStatusCode.BadRequest,
+            () => Owner.PutBucketAsync(new PutBucketRequest { BucketName = "created-public-list", CannedACL = S3CannedACL.PublicRead, ObjectOwnership = ObjectOwnership.ObjectWriter }));
+        await S3Assert.FailsWith("NoSuchBucket", HttpStatusCode.NotFound, () => Owner.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "created-public-list" }));
+
+        await Owner.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = "created-shared-list",
+            ObjectOwnership = ObjectOwnership.ObjectWriter,
+            Grants = [new S3Grant { Grantee = new S3Grantee { CanonicalUser = AlternateCanonicalId }, Permission = S3Permission.READ }],
+        });
+        var acl = await Owner.GetBucketAclAsync(new GetBucketAclRequest { BucketName = "created-shared-list" });
+        Assert.Contains(acl.Grants, g => g.Grantee.CanonicalUser == AlternateCanonicalId && g.Permission == S3Permission.READ);
+        Assert.Equal(HttpStatusCode.OK, (await Alternate.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "created-shared-list" })).HttpStatusCode);
+
+        // AWS's way to a public bucket ACL: create the bucket, delete the block, then PutBucketAcl.
+        await Owner.PutBucketAsync(new PutBucketRequest { BucketName = "created-public-list", ObjectOwnership = ObjectOwnership.ObjectWriter });
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = "created-public-list" });
+        await Owner.PutBucketAclAsync(new PutBucketAclRequest { BucketName = "created-public-list", ACL = S3CannedACL.PublicRead });
+        acl = await Owner.GetBucketAclAsync(new GetBucketAclRequest { BucketName = "created-public-list" });
         Assert.Contains(acl.Grants, g => g.Grantee.URI == AllUsers && g.Permission == S3Permission.READ);
         using var http = accounts.Server.Http();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/created-public-list")).StatusCode);
@@ -215,6 +237,7 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
     {
         const string bucket = "missing-keys";
         await Owner.PutBucketAsync(bucket);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutBucketPolicyAsync(bucket, Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject"));
 
         await S3Assert.FailsWith("AccessDenied", HttpStatusCode.Forbidden, () => Alternate.GetObjectAsync(bucket, "absent"));
@@ -239,6 +262,7 @@ public sealed class ObjectAclHeaderTests(TwoAccounts accounts) : IClassFixture<T
     public async Task The_access_log_records_a_read_through_a_stored_object_acl_and_a_hidden_missing_key()
     {
         var bucket = await AclBucketAsync("logged-object-acls", ObjectOwnership.ObjectWriter);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutBucketAsync("logged-object-acls-logs");
         await LogHarness.EnableAsync(Owner, bucket, "logged-object-acls-logs", "acl/");
         await Owner.PutBucketPolicyAsync(bucket, Policies.AllowAccount(bucket, accounts.AlternateRoot.Identity.AccountId, "s3:GetObject"));

@@ -14,6 +14,9 @@ public sealed class PublicAccessTests(TwoAccounts accounts) : IClassFixture<TwoA
     {
         const string bucket = "public-by-policy";
         await Owner.PutBucketAsync(bucket);
+
+        // A new bucket blocks public access (AWS's default): a public policy needs the block gone first.
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "index.html", ContentBody = "<h1>hi</h1>" });
         using var http = accounts.Server.Http();
 
@@ -42,6 +45,7 @@ public sealed class PublicAccessTests(TwoAccounts accounts) : IClassFixture<TwoA
     {
         const string bucket = "anonymous-sdk";
         await Owner.PutBucketAsync(bucket);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "v" });
         using var anonymous = accounts.Anonymous();
 
@@ -79,6 +83,7 @@ public sealed class PublicAccessTests(TwoAccounts accounts) : IClassFixture<TwoA
     {
         const string bucket = "public-by-acl";
         await Owner.PutBucketAsync(bucket);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "photo.jpg", ContentBody = "jpeg" });
         using var http = accounts.Server.Http();
 
@@ -118,6 +123,7 @@ public sealed class PublicAccessTests(TwoAccounts accounts) : IClassFixture<TwoA
     {
         const string bucket = "listable-by-acl";
         await Owner.PutBucketAsync(bucket);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
         {
             BucketName = bucket,

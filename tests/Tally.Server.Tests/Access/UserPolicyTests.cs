@@ -125,6 +125,9 @@ public sealed class UserPolicyTests(TwoAccounts accounts) : IClassFixture<TwoAcc
     {
         const string bucket = "stored-garbage-policy";
         await Owner.PutBucketAsync(bucket);
+
+        // A new bucket blocks public access (AWS's default); the public policy below needs it gone.
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "v" });
         var settings = accounts.Server.App.Services.GetRequiredService<TallyServices>().Settings;
         await settings.PutAsync(bucket, "policy", "{\"Statement\": \"not a statement\"}", CancellationToken.None);
@@ -140,6 +143,7 @@ public sealed class UserPolicyTests(TwoAccounts accounts) : IClassFixture<TwoAcc
     {
         const string bucket = "malformed-policies";
         await Owner.PutBucketAsync(bucket);
+        await Owner.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         await Owner.PutBucketPolicyAsync(bucket, Policies.PublicRead(bucket));
 
         var error = await S3Assert.FailsWith("MalformedPolicy", HttpStatusCode.BadRequest, () => Owner.PutBucketPolicyAsync(bucket, Policies.PublicRead("another-bucket")));
