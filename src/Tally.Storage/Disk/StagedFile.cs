@@ -98,14 +98,24 @@ internal sealed class StagedFile
             {
                 foreach (var source in sources)
                 {
+                    ct.ThrowIfCancellationRequested();
                     var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
                     await using (input.ConfigureAwait(false))
                     {
-                        await input.CopyToAsync(output, 1024 * 1024, ct).ConfigureAwait(false);
+                        // In the kernel when it can (the parts are usually still in the page cache).
+                        if (DurableFiles.TryCopyInKernel(input.SafeFileHandle, output.SafeFileHandle, size) is { } copied)
+                        {
+                            size += copied;
+                        }
+                        else
+                        {
+                            output.Position = size;
+                            await input.CopyToAsync(output, 1024 * 1024, ct).ConfigureAwait(false);
+                            size = output.Position;
+                        }
                     }
                 }
 
-                size = output.Length;
                 output.Flush(flushToDisk: true);
             }
 
