@@ -53,8 +53,19 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
             prefix,
             null,
             request.Partitioned ? new TargetObjectKeyFormat(true, PartitionDateSource.EventTime) : null);
-        await AllowDeliveryAsync(source, target, prefix, ct);
-        await registry.SetAsync(source, configuration, (candidate, token) => guardRails.ValidateAsync(source, candidate, token), ct);
+        var previousPolicy = created ? null : await settings.GetAsync(target.Name, PolicyKind, ct);
+        try
+        {
+            await AllowDeliveryAsync(source, target, prefix, ct);
+            await registry.SetAsync(source, configuration, (candidate, token) => guardRails.ValidateAsync(source, candidate, token), ct);
+        }
+        catch (S3Exception)
+        {
+            // Refused by the guard rails (spec §4.4): undo what this setup wrote, so a refused
+            // request changes nothing — the bucket it created, or the target's policy as it was.
+            await UndoAsync(target.Name, created, previousPolicy);
+            throw;
+        }
         if (retention is not null)
         {
             _ = await lifecycle.PutRuleAsync(target.Name, retention, ct);
@@ -64,6 +75,22 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         {
             Retention = retention is null ? null : LogRetention.Describe(target.Name, retention),
         };
+    }
+
+    private async Task UndoAsync(string target, bool created, string? previousPolicy)
+    {
+        if (created)
+        {
+            await store.DeleteBucketAsync(target, CancellationToken.None);
+        }
+        else if (previousPolicy is null)
+        {
+            await settings.DeleteAsync(target, PolicyKind, CancellationToken.None);
+        }
+        else
+        {
+            await settings.PutAsync(target, PolicyKind, previousPolicy, CancellationToken.None);
+        }
     }
 
     /// <summary>

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Tally.AccessLogs.Delivery;
 using Tally.Server.Admin;
 using Tally.Server.Tests.Logging;
+using Tally.Storage.Disk;
 
 namespace Tally.Server.Tests.Lifecycle;
 
@@ -86,7 +88,25 @@ public sealed class LogRetentionTests : ServerWithClient
     }
 
     [Fact]
-    public async Task Lifecycle_run_through_the_admin_API_acts_on_the_runningServer()
+    public async Task A_setup_the_guard_rails_refuse_leaves_no_target_policy_or_rule_behind()
+    {
+        var tooLong = new string('p', 801);
+        await S3.PutBucketAsync("logs");
+        using var admin = LogHarness.Admin(Server);
+
+        using var onNewTarget = await admin.PostAsJsonAsync("/_tally/logging/enable", new { source = "photos", target = "new-logs", prefix = tooLong, expireAfterDays = 30 }, AdminEndpoints.Json);
+        using var onExistingTarget = await admin.PostAsJsonAsync("/_tally/logging/enable", new { source = "photos", target = "logs", prefix = tooLong, expireAfterDays = 30 }, AdminEndpoints.Json);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (onNewTarget.StatusCode, onExistingTarget.StatusCode));
+        Assert.Contains("Field exceeds 800 bytes", await onExistingTarget.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("new-logs", (await S3.ListBucketsAsync()).Buckets.Select(b => b.BucketName));
+        Assert.Null(await Server.App.Services.GetRequiredService<DiskObjectStore>().As().GetAsync("logs", "policy", CancellationToken.None));
+        Assert.Null(await Server.App.Services.GetRequiredService<Tally.Lifecycle.Configuration.LifecycleSettings>().GetAsync("logs", CancellationToken.None));
+        Assert.Null((await S3.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = "photos" })).BucketLoggingConfig.TargetBucketName);
+    }
+
+    [Fact]
+    public async Task Lifecycle_run_through_the_admin_API_acts_on_the_running_server()
     {
         _ = await EnableAsync(new { source = "photos", target = "logs", expireAfterDays = 10 });
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = "photos", Key = "a.jpg", ContentBody = "12345" });
