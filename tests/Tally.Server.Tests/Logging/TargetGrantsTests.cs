@@ -89,7 +89,9 @@ public sealed class TargetGrantsTests(TwoAccounts accounts) : IClassFixture<TwoA
         await EnableAsync(source, target, Grant(AlternateCanonicalId, S3Permission.READ));
         var after = await Owner.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "after", ContentBody = "v" });
 
-        Assert.Equal(2, (await FlushAsync(source)).Count);
+        // Not a count of what this flush delivered: the background delivery may already have
+        // delivered the segment the configuration change sealed.
+        _ = await FlushAsync(source);
         var objects = await LogHarness.ReadObjectsAsync(Owner, target, "logs/");
         var keyBefore = objects.Single(o => o.Value.Any(l => LogHarness.Parse(l).Record.RequestId == before.ResponseMetadata.RequestId)).Key;
         var keyAfter = objects.Single(o => o.Value.Any(l => LogHarness.Parse(l).Record.RequestId == after.ResponseMetadata.RequestId)).Key;
