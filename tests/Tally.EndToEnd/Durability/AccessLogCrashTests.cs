@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.S3.Model;
 using Tally.AccessLogs.Records;
 using Tally.EndToEnd.Hosting;
@@ -41,7 +38,7 @@ public sealed class AccessLogCrashTests(ITestOutputHelper output) : IDisposable
 
         await using (var server = await TallyProcess.StartAsync(_data.Path, FreePort.Next(), deadline.Token))
         {
-            using var s3 = Client(server);
+            using var s3 = server.S3Client();
             await s3.PutBucketAsync("source", deadline.Token);
             await s3.PutBucketAsync("logs", deadline.Token);
             await s3.PutBucketLoggingAsync(new PutBucketLoggingRequest
@@ -94,13 +91,13 @@ public sealed class AccessLogCrashTests(ITestOutputHelper output) : IDisposable
         }
 
         await using var restarted = await TallyProcess.StartAsync(_data.Path, FreePort.Next(), deadline.Token);
-        using var admin = await AdminAsync(restarted, deadline.Token);
+        using var admin = await restarted.AdminClientAsync(deadline.Token);
         using (var flush = await admin.PostAsync("_tally/logs/flush", null, deadline.Token))
         {
             Assert.True(flush.IsSuccessStatusCode, await flush.Content.ReadAsStringAsync(deadline.Token));
         }
 
-        using var client = Client(restarted);
+        using var client = restarted.S3Client();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var listing = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "logs", Prefix = "source/" }, deadline.Token);
         foreach (var logObject in listing.S3Objects ?? [])
@@ -120,36 +117,5 @@ public sealed class AccessLogCrashTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(counts, c => c.Value > 1);
         var missing = mustHave.Where(a => !counts.ContainsKey(a.RequestId)).Select(a => a.RequestId).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged requests have no record, e.g. {string.Join(", ", missing.Take(5))}\n{restarted.Output}");
-    }
-
-    private static AmazonS3Client Client(TallyProcess server) => new(
-        new BasicAWSCredentials(RootKeys.AccessKeyId, RootKeys.SecretAccessKey),
-        new AmazonS3Config { ServiceURL = server.EndpointUrl, ForcePathStyle = true, AuthenticationRegion = RootKeys.Region, MaxErrorRetry = 0 });
-
-    /// <summary>The admin API of the server, with the token it published in DATA/admin.json.</summary>
-    private async Task<HttpClient> AdminAsync(TallyProcess server, CancellationToken ct)
-    {
-        var path = Path.Combine(_data.Path, "admin.json");
-        var waited = Stopwatch.StartNew();
-
-        // admin.json is rewritten when the server has started; poll a separate process's file, bounded.
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (File.Exists(path))
-            {
-                using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(path, ct));
-                var endpoint = document.RootElement.GetProperty("Endpoint").GetString()!;
-                if (endpoint.EndsWith($":{server.Port}", StringComparison.Ordinal))
-                {
-                    var http = new HttpClient { BaseAddress = new Uri(endpoint + "/"), Timeout = TimeSpan.FromMinutes(2) };
-                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", document.RootElement.GetProperty("Token").GetString());
-                    return http;
-                }
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
-        }
-
-        throw new TimeoutException($"{path} did not name port {server.Port}");
     }
 }

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.S3;
 
 namespace Tally.EndToEnd.Hosting;
 
@@ -45,10 +49,10 @@ public sealed class TallyProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server and returns once its port accepts connections.</summary>
-    public static async Task<TallyProcess> StartAsync(string dataDir, int port, CancellationToken cancellationToken)
+    public static async Task<TallyProcess> StartAsync(string dataDir, int port, CancellationToken cancellationToken, params string[] serveOptions)
     {
         var start = TallyBinary.StartInfo(
-            ["serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", "--region", RootKeys.Region]);
+            ["serve", "--data", dataDir, "--listen", $"127.0.0.1:{port}", "--region", RootKeys.Region, .. serveOptions]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;
@@ -80,6 +84,38 @@ public sealed class TallyProcess : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>An SDK client with the root keys, one attempt per request (a retry would blur what the server acknowledged).</summary>
+    public AmazonS3Client S3Client() => new(
+        new BasicAWSCredentials(RootKeys.AccessKeyId, RootKeys.SecretAccessKey),
+        new AmazonS3Config { ServiceURL = EndpointUrl, ForcePathStyle = true, AuthenticationRegion = RootKeys.Region, MaxErrorRetry = 0 });
+
+    /// <summary>The admin API of this server, with the token it published in DATA/admin.json.</summary>
+    public async Task<HttpClient> AdminClientAsync(CancellationToken ct)
+    {
+        var path = Path.Combine(DataDir, "admin.json");
+        var waited = Stopwatch.StartNew();
+
+        // admin.json is rewritten when the server has started; poll a separate process's file, bounded.
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (File.Exists(path))
+            {
+                using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(path, ct));
+                var endpoint = document.RootElement.GetProperty("Endpoint").GetString()!;
+                if (endpoint.EndsWith($":{Port}", StringComparison.Ordinal))
+                {
+                    var http = new HttpClient { BaseAddress = new Uri(endpoint + "/"), Timeout = TimeSpan.FromMinutes(2) };
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", document.RootElement.GetProperty("Token").GetString());
+                    return http;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+
+        throw new TimeoutException($"{path} did not name port {Port}");
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — what a power cut or the OOM killer does.</summary>
