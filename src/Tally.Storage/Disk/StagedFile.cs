@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 
 namespace Tally.Storage.Disk;
@@ -12,7 +13,10 @@ namespace Tally.Storage.Disk;
 /// </summary>
 internal sealed class StagedFile
 {
-    internal const int BufferSize = 64 * 1024;
+    internal const int BufferSize = 256 * 1024;
+
+    /// <summary>Buffers in flight between receiving and hashing a body (<see cref="ReceiveAsync"/>).</summary>
+    private const int PipelineBuffers = 4;
 
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
@@ -44,33 +48,62 @@ internal sealed class StagedFile
     /// reading throws, the tmp file is removed and the exception propagates. The file is not yet
     /// durable: <see cref="PublishAsObject"/> / <see cref="PublishAsPart"/> fsync it.
     /// </summary>
+    /// <remarks>
+    /// The MD5 runs beside the receiving and writing, a few buffers behind: hashing costs about as
+    /// much CPU as moving the bytes (perf of a 256 MiB PUT: 40 % in MD5), so overlapping the two
+    /// takes a large PUT from their sum to the larger of them.
+    /// </remarks>
     public static async Task<StagedFile> ReceiveAsync(DataPaths paths, ReadOnlyMemory<byte> prefix, Stream body, CancellationToken ct)
     {
         var fileId = NewFileId();
         var tmp = paths.TmpFile(fileId);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
 #pragma warning disable CA5351 // S3 defines the ETag of a single-part object as the MD5 of its bytes; not a security use.
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
 #pragma warning restore CA5351
+        md5.AppendData(prefix.Span);
+        var buffers = new byte[PipelineBuffers][];
+        var free = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var filled = Channel.CreateUnbounded<(byte[] Buffer, int Length)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = ArrayPool<byte>.Shared.Rent(BufferSize);
+            _ = free.Writer.TryWrite(buffers[i]);
+        }
+
+        var hashing = Task.Run(async () =>
+        {
+            await foreach (var (buffer, length) in filled.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                md5.AppendData(buffer, 0, length);
+                _ = free.Writer.TryWrite(buffer);
+            }
+        }, CancellationToken.None);
         long size = 0;
         var handle = File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         try
         {
             if (!prefix.IsEmpty)
             {
-                md5.AppendData(prefix.Span);
                 RandomAccess.Write(handle, prefix.Span, 0);
                 size = prefix.Length;
             }
 
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                md5.AppendData(buffer, 0, read);
+                var buffer = await free.Reader.ReadAsync(ct).ConfigureAwait(false);
+                var read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 RandomAccess.Write(handle, buffer.AsSpan(0, read), size);
                 size += read;
+                _ = filled.Writer.TryWrite((buffer, read));
             }
 
+            filled.Writer.Complete();
+            await hashing.ConfigureAwait(false);
             return new StagedFile(paths, fileId, size, md5.GetHashAndReset()) { _handle = handle };
         }
         catch
@@ -81,7 +114,13 @@ internal sealed class StagedFile
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The hashing task may still hold a buffer until it has drained what it was given.
+            _ = filled.Writer.TryComplete();
+            await hashing.ConfigureAwait(false);
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

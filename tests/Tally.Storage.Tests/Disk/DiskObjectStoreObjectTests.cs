@@ -16,6 +16,21 @@ public sealed class DiskObjectStoreObjectTests : IAsyncLifetime, IDisposable
     public void Dispose() => _f.Dispose();
 
     [Fact]
+    public async Task A_large_body_read_in_uneven_pieces_is_stored_byte_exact_with_the_MD5_of_its_bytes()
+    {
+        // More than the buffers that travel between receiving and hashing, in reads of every size.
+        var bytes = RandomNumberGenerator.GetBytes((5 * 1024 * 1024) + 12_345);
+
+        var put = await _f.Objects.PutObjectAsync("bucket", "big.bin", new UnevenReads(bytes), new ObjectWrite(ObjectHeaders.Empty, StoreFixture.Owner, new Dictionary<string, string>()), CancellationToken.None);
+
+        Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(bytes)) + "\"", put.ETag);
+        await using var read = await _f.Objects.GetObjectAsync("bucket", "big.bin", CancellationToken.None);
+        var copy = new MemoryStream();
+        await read.Content.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
     public async Task Put_then_get_returns_the_bytes_and_everything_stored_with_them()
     {
         var bytes = RandomNumberGenerator.GetBytes(200_000);
@@ -270,5 +285,16 @@ public sealed class DiskObjectStoreObjectTests : IAsyncLifetime, IDisposable
 
         Assert.Empty(_f.DataFiles());
         Assert.Empty(_f.TmpFiles());
+    }
+
+    /// <summary>A body that hands out 1 to 300,000 bytes per read, as a network stream may.</summary>
+    private sealed class UnevenReads(byte[] content) : MemoryStream(content, writable: false)
+    {
+        private readonly Random _sizes = new(7);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _sizes.Next(1, 300_000)));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, _sizes.Next(1, 300_000))], cancellationToken);
     }
 }
