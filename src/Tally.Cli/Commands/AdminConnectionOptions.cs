@@ -42,4 +42,27 @@ internal sealed class AdminConnectionOptions
             return 1;
         }
     }
+
+    /// <summary>
+    /// A <c>status</c> command: GET <paramref name="path"/> of the admin API, printed as its JSON
+    /// with <c>--json</c>, else shown by <paramref name="render"/> (which returns the exit code).
+    /// </summary>
+    public static Command StatusCommand<T>(string description, string path, Func<T, int> render)
+    {
+        var admin = new AdminConnectionOptions();
+        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
+        var command = new Command("status", description) { json };
+        admin.AddTo(command);
+        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
+        {
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(await client.GetRawAsync(path, ct));
+                return 0;
+            }
+
+            return render((await client.SendAsync<T>(HttpMethod.Get, path, null, ct))!);
+        }));
+        return command;
+    }
 }

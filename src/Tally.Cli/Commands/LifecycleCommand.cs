@@ -88,21 +88,11 @@ internal static class LifecycleCommand
         return command;
     }
 
-    private static Command Status()
-    {
-        var admin = new AdminConnectionOptions();
-        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
-        var command = new Command("status", "The running server's lifecycle: last daily run, next run, buckets with rules") { json };
-        admin.AddTo(command);
-        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
+    private static Command Status() => AdminConnectionOptions.StatusCommand<LifecycleStatus>(
+        "The running server's lifecycle: last daily run, next run, buckets with rules",
+        "_tally/lifecycle/status",
+        status =>
         {
-            if (result.GetValue(json))
-            {
-                Console.WriteLine(await client.GetRawAsync("_tally/lifecycle/status", ct));
-                return 0;
-            }
-
-            var status = (await client.SendAsync<LifecycleStatus>(HttpMethod.Get, "_tally/lifecycle/status", null, ct))!;
             var compressed = status.CompressedDayLength is { } day ? string.Create(CultureInfo.InvariantCulture, $" (test timeline: a lifecycle day lasts {day.TotalSeconds:0.###} s)") : string.Empty;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lifecycle date {status.Today:yyyy-MM-dd}{compressed}, next daily run {status.NextRunAt:u}"));
             if (status.LastRun is { } run)
@@ -122,9 +112,7 @@ internal static class LifecycleCommand
             }
 
             return 0;
-        }));
-        return command;
-    }
+        });
 
     /// <summary>
     /// A stopped server's data directory: the rules run here, and their S3.* records go into the

@@ -38,26 +38,14 @@ internal static class LogsDeliveryCommands
         return command;
     }
 
-    public static Command Status()
-    {
-        var admin = new AdminConnectionOptions();
-        var json = new Option<bool>("--json") { Description = "Print the admin API's JSON" };
-        var command = new Command("status", "Per source bucket: target, records pending, last delivery, last error; each target's lifecycle rules") { json };
-        admin.AddTo(command);
-        command.SetAction((result, ct) => admin.RunAsync(result, async client =>
+    public static Command Status() => AdminConnectionOptions.StatusCommand<SpoolStatus>(
+        "Per source bucket: target, records pending, last delivery, last error; each target's lifecycle rules",
+        "_tally/logs/status",
+        status =>
         {
-            if (result.GetValue(json))
-            {
-                Console.WriteLine(await client.GetRawAsync("_tally/logs/status", ct));
-                return 0;
-            }
-
-            var status = await client.SendAsync<SpoolStatus>(HttpMethod.Get, "_tally/logs/status", null, ct);
-            Render(status!);
-            return status!.SpoolError is null ? 0 : 3;
-        }));
-        return command;
-    }
+            Render(status);
+            return status.SpoolError is null ? 0 : 3;
+        });
 
     public static Command Tail()
     {

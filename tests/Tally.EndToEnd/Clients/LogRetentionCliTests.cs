@@ -54,6 +54,9 @@ public sealed class LogRetentionCliTests(TallyServerFixture server) : IDisposabl
         (await _client.AwsAsync("s3api", "head-object", "--bucket", target, "--key", logKey)).ShouldSucceed();
         var run = (await _client.TallyAsync("lifecycle", "run", "--as-of", asOf, "--data", data)).ShouldSucceed();
         Assert.Matches(@"expired\s+[1-9]", run.StandardOutput);
+        var lifecycle = (await _client.TallyAsync("lifecycle", "status", "--data", data)).ShouldSucceed();
+        Assert.Contains($"  {target}: 1 of 1 rules enabled", lifecycle.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("next daily run", lifecycle.StandardOutput, StringComparison.Ordinal);
         var gone = (await _client.AwsAsync("s3api", "head-object", "--bucket", target, "--key", logKey)).ShouldFail();
         Assert.Contains("404", gone.StandardError, StringComparison.Ordinal);
     }
