@@ -5,7 +5,7 @@ using Tally.Storage.Model;
 namespace Tally.Storage.Disk;
 
 /// <summary>What a multipart upload remembers of its <see cref="ObjectWrite"/> (the checksum callback belongs to a request, not to the upload).</summary>
-internal sealed record StoredUploadWrite(ObjectHeaders Headers, string OwnerCanonicalId, Dictionary<string, string> Tags, string StorageClass, string? Acl = null);
+internal sealed record StoredUploadWrite(ObjectHeaders Headers, string OwnerCanonicalId, Dictionary<string, string> Tags, string StorageClass, string? Acl = null, string? Initiator = null);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
@@ -38,13 +38,13 @@ internal static class CatalogJson
     public static IReadOnlyList<long>? Sizes(string? json) => json is null ? null : JsonSerializer.Deserialize(json, CatalogJsonContext.Default.ListInt64);
 
     public static string UploadWrite(ObjectWrite write) => JsonSerializer.Serialize(
-        new StoredUploadWrite(write.Headers, write.OwnerCanonicalId, new Dictionary<string, string>(write.Tags, StringComparer.Ordinal), write.StorageClass, write.Acl),
+        new StoredUploadWrite(write.Headers, write.OwnerCanonicalId, new Dictionary<string, string>(write.Tags, StringComparer.Ordinal), write.StorageClass, write.Acl, write.Initiator),
         CatalogJsonContext.Default.StoredUploadWrite);
 
     public static ObjectWrite UploadWrite(string json)
     {
         var stored = JsonSerializer.Deserialize(json, CatalogJsonContext.Default.StoredUploadWrite)
             ?? throw new InvalidDataException("Empty multipart upload record.");
-        return new ObjectWrite(stored.Headers, stored.OwnerCanonicalId, stored.Tags, stored.StorageClass, Acl: stored.Acl);
+        return new ObjectWrite(stored.Headers, stored.OwnerCanonicalId, stored.Tags, stored.StorageClass, Acl: stored.Acl, Initiator: stored.Initiator);
     }
 }

@@ -31,7 +31,7 @@ public static class ListMultipartUploads
             page.Uploads.Select(u => new XElement(S3Xml.N("Upload"),
                 listing.Element("Key", u.Key),
                 new XElement(S3Xml.N("UploadId"), u.UploadId),
-                ListParts.Initiator(u.Write.OwnerCanonicalId),
+                ListParts.Initiator(u.Write),
                 S3Responses.Owner(u.Write.OwnerCanonicalId),
                 new XElement(S3Xml.N("StorageClass"), u.Write.StorageClass),
                 new XElement(S3Xml.N("Initiated"), S3Xml.Timestamp(u.Initiated)))),

@@ -12,6 +12,7 @@ public static class CreateMultipartUpload
     {
         // Owner and ACL are decided now, as for a PUT; the store applies them at Complete.
         var write = await RequestAuthorization.For(context).NewObjectWriteAsync(context, ObjectRequestHeaders.Write(context));
+        write = write with { Initiator = context.Identity?.Requester };
         var upload = await context.Store.CreateMultipartUploadAsync(context.BucketName, context.Key, write, context.Aborted);
         if (context.Header("x-amz-checksum-algorithm") is { } algorithm)
         {

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Tally.S3.Xml;
 using Tally.Server.Pipeline;
+using Tally.Storage.Model;
 
 namespace Tally.Server.Operations.Multipart;
 
@@ -28,11 +29,18 @@ public static class ListParts
                 new XElement(S3Xml.N("ETag"), p.ETag),
                 p.Checksums.Select(c => new XElement(S3Xml.N("Checksum" + c.Key), c.Value)),
                 new XElement(S3Xml.N("Size"), p.Size))),
-            Initiator(owner),
+            Initiator(upload.Write),
             S3Responses.Owner(owner),
             new XElement(S3Xml.N("StorageClass"), upload.Write.StorageClass)));
     }
 
-    public static XElement Initiator(string canonicalId) =>
-        new(S3Xml.N("Initiator"), new XElement(S3Xml.N("ID"), canonicalId), new XElement(S3Xml.N("DisplayName"), canonicalId[..Math.Min(12, canonicalId.Length)]));
+    /// <summary>Who started the upload: an IAM user's ARN (display name: the user's name) or a root user's canonical id.</summary>
+    public static XElement Initiator(ObjectWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var id = write.Initiator ?? write.OwnerCanonicalId;
+        var user = id.IndexOf(":user/", StringComparison.Ordinal);
+        var displayName = user >= 0 ? id[(user + ":user/".Length)..] : id[..Math.Min(12, id.Length)];
+        return new(S3Xml.N("Initiator"), new XElement(S3Xml.N("ID"), id), new XElement(S3Xml.N("DisplayName"), displayName));
+    }
 }
