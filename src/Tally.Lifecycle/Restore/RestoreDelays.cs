@@ -11,8 +11,11 @@ namespace Tally.Lifecycle.Restore;
 /// </summary>
 public sealed record RestoreDelays(TimeSpan Expedited, TimeSpan Standard, TimeSpan Bulk, TimeSpan DeepArchiveStandard, TimeSpan DeepArchiveBulk)
 {
+    // Before Default: static initializers run in order, and Default parses with these names.
+    private static readonly string[] TierNames = ["Expedited", "Standard", "Bulk", "DeepArchiveStandard", "DeepArchiveBulk"];
+
     /// <summary>The names <see cref="Parse"/> accepts (any case), in the order of the record.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["Expedited", "Standard", "Bulk", "DeepArchiveStandard", "DeepArchiveBulk"];
+    public static IReadOnlyList<string> Names => TierNames;
 
     public static TimeSpan DefaultStandard { get; } = TimeSpan.FromSeconds(60);
 
@@ -87,16 +90,6 @@ public sealed record RestoreDelays(TimeSpan Expedited, TimeSpan Standard, TimeSp
         _ => Standard,
     };
 
-    private static int IndexOf(string name)
-    {
-        for (var i = 0; i < Names.Count; i++)
-        {
-            if (string.Equals(Names[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    private static int IndexOf(string name) =>
+        Array.FindIndex(TierNames, known => string.Equals(known, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -5,6 +5,8 @@ using Tally.Core.Errors;
 using Tally.Core.Naming;
 using Tally.Lifecycle.Configuration;
 using Tally.Security.Policies;
+using Tally.Server.Operations.Access;
+using Tally.Server.Operations.Buckets;
 using Tally.Storage;
 using Tally.Storage.Model;
 
@@ -18,8 +20,6 @@ namespace Tally.Server.Admin;
 /// </summary>
 public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settings, LoggingRegistry registry, LoggingGuardRails guardRails, LifecycleSettings lifecycle, TimeProvider time)
 {
-    private const string PolicyKind = "policy";
-
     public async Task<LoggingSetupResult> EnableAsync(LoggingSetupRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -44,7 +44,7 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         {
             BucketName.Validate(request.Target);
             target = new BucketInfo(request.Target, source.OwnerAccountId, source.OwnerCanonicalId, source.Region, time.GetUtcNow());
-            await Operations.Buckets.BucketDefaults.CreateAsync(store, settings, target, ct);
+            await BucketDefaults.CreateAsync(store, settings, target, ct);
             created = true;
         }
 
@@ -53,10 +53,10 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
             prefix,
             null,
             request.Partitioned ? new TargetObjectKeyFormat(true, PartitionDateSource.EventTime) : null);
-        var previousPolicy = created ? null : await settings.GetAsync(target.Name, PolicyKind, ct);
+        var previousPolicy = created ? null : await settings.GetAsync(target.Name, BucketAccess.PolicyKind, ct);
         try
         {
-            await AllowDeliveryAsync(source, target, prefix, ct);
+            await AllowDeliveryAsync(source, target, prefix, previousPolicy, ct);
             await registry.SetAsync(source, configuration, (candidate, token) => guardRails.ValidateAsync(source, candidate, token), ct);
         }
         catch (S3Exception)
@@ -66,6 +66,7 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
             await UndoAsync(target.Name, created, previousPolicy);
             throw;
         }
+
         if (retention is not null)
         {
             _ = await lifecycle.PutRuleAsync(target.Name, retention, ct);
@@ -85,20 +86,20 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         }
         else if (previousPolicy is null)
         {
-            await settings.DeleteAsync(target, PolicyKind, CancellationToken.None);
+            await settings.DeleteAsync(target, BucketAccess.PolicyKind, CancellationToken.None);
         }
         else
         {
-            await settings.PutAsync(target, PolicyKind, previousPolicy, CancellationToken.None);
+            await settings.PutAsync(target, BucketAccess.PolicyKind, previousPolicy, CancellationToken.None);
         }
     }
 
     /// <summary>
     /// Adds (or replaces) the least-privilege statement of spec §5.1 in the target's bucket policy:
     /// the logging service principal may s3:PutObject under the prefix, only for this source bucket
-    /// and account. Other statements are kept.
+    /// and account. Other statements of <paramref name="existing"/> (the stored policy) are kept.
     /// </summary>
-    private async Task AllowDeliveryAsync(BucketInfo source, BucketInfo target, string prefix, CancellationToken ct)
+    private async Task AllowDeliveryAsync(BucketInfo source, BucketInfo target, string prefix, string? existing, CancellationToken ct)
     {
         var sid = "S3ServerAccessLogs" + new string([.. source.Name.Where(char.IsAsciiLetterOrDigit)]);
         var statement = new JsonObject
@@ -114,7 +115,6 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
                 ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = source.OwnerAccountId },
             },
         };
-        var existing = await settings.GetAsync(target.Name, PolicyKind, ct);
         var policy = existing is null ? new JsonObject { ["Version"] = "2012-10-17" } : JsonNode.Parse(existing)!.AsObject();
         var statements = policy["Statement"] switch
         {
@@ -131,7 +131,7 @@ public sealed class LoggingSetup(IObjectStore store, IBucketSettingsStore settin
         policy["Statement"] = statements.DeepClone();
         var json = policy.ToJsonString();
         PolicyDocument.ParseBucketPolicy(json, target.Name);
-        await settings.PutAsync(target.Name, PolicyKind, json, ct);
+        await settings.PutAsync(target.Name, BucketAccess.PolicyKind, json, ct);
     }
 }
 

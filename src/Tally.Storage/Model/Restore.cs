@@ -37,27 +37,16 @@ public sealed record RestoreRequest(int Days, string Tier, DateTimeOffset ReadyA
 /// <summary>The retrieval tiers of RestoreObject, fastest first (spec §6.6).</summary>
 public static class RestoreTiers
 {
-    public static IReadOnlyList<string> FastestFirst { get; } = ["Expedited", "Standard", "Bulk"];
+    private static readonly string[] Tiers = ["Expedited", "Standard", "Bulk"];
+
+    public static IReadOnlyList<string> FastestFirst => Tiers;
 
     /// <summary>Whether <paramref name="tier"/> retrieves faster than <paramref name="than"/> (unknown tiers are never faster).</summary>
     public static bool IsFaster(string tier, string than)
     {
-        var rank = Rank(tier);
-        var other = Rank(than);
+        var rank = Array.IndexOf(Tiers, tier);
+        var other = Array.IndexOf(Tiers, than);
         return rank >= 0 && other >= 0 && rank < other;
-    }
-
-    private static int Rank(string tier)
-    {
-        for (var i = 0; i < FastestFirst.Count; i++)
-        {
-            if (string.Equals(FastestFirst[i], tier, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 }
 
