@@ -6,6 +6,7 @@ using Tally.Lifecycle.Configuration;
 using Tally.Security.Credentials;
 using Tally.Server.Admin;
 using Tally.Server.Background;
+using Tally.Server.Operations.Access;
 using Tally.Server.Operations.Logging;
 using Tally.Server.Pipeline;
 using Tally.Storage.Disk;
@@ -62,9 +63,7 @@ public static class ServiceRegistration
             time,
             provider.GetRequiredService<ILogger<LogDeliveryWorker>>(),
             // Log objects' ACLs (TargetGrants, spec §5.3) are stored as the access model's own ACL documents.
-            acl => new Security.Acls.AccessControlList(acl.OwnerCanonicalId, [.. acl.Grants.Select(g => new Security.Acls.AclGrant(
-                g.Type == GranteeType.Group ? new Security.Acls.AclGrantee(Security.Acls.GranteeType.Group, g.Uri!) : Security.Acls.AclGrantee.CanonicalUser(g.Id!),
-                Security.Acls.AccessControlList.ParsePermission(g.Permission) ?? throw new InvalidOperationException($"Unknown TargetGrants permission {g.Permission}")))]).Serialize()));
+            LogObjectAclDocument.Serialize));
         services.AddSingleton(provider => new LoggingSetup(store, store, registry, provider.GetRequiredService<LoggingGuardRails>(), provider.GetRequiredService<LifecycleSettings>(), time));
         services.AddSingleton(new CompletionBarrier(time));
         services.AddSingleton(AdminToken.LoadOrCreate(options.DataDir));
