@@ -277,9 +277,18 @@ public sealed partial class RequestAuthorization(TallyServices services, ILogger
             throw new S3Exception(S3Errors.AccessDenied);
         }
 
+        RequireResolvableGrantees(acl);
+    }
+
+    /// <summary>
+    /// Tally's accounts have no e-mail addresses, so an ACL granting to one names no one:
+    /// UnresolvableGrantByEmailAddress, S3's answer for an unknown address.
+    /// </summary>
+    public static void RequireResolvableGrantees(AccessControlList acl)
+    {
+        ArgumentNullException.ThrowIfNull(acl);
         if (acl.Grants.Any(g => g.Grantee.Type == GranteeType.Email))
         {
-            // Tally's accounts have no e-mail addresses, so no address resolves (S3's answer for an unknown one).
             throw new S3Exception(S3Errors.UnresolvableGrantByEmailAddress);
         }
     }

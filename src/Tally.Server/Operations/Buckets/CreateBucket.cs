@@ -58,10 +58,9 @@ public static class CreateBucket
 
         var acl = CannedAcl.FromHeaders(context.Header, caller.CanonicalUserId, caller.CanonicalUserId);
         var aclsEnabled = BucketAccess.ParseOwnership(ownership) != ObjectOwnership.BucketOwnerEnforced;
-        if (acl is not null && acl.Grants.Any(g => g.Grantee.Type == GranteeType.Email))
+        if (acl is not null)
         {
-            // Tally's accounts have no e-mail addresses (as RequestAuthorization.CheckAclWrite).
-            throw new S3Exception(S3Errors.UnresolvableGrantByEmailAddress);
+            RequestAuthorization.RequireResolvableGrantees(acl);
         }
 
         // A new bucket starts with Block Public Access on, so a public ACL cannot come with it: AWS
