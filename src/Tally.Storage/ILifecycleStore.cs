@@ -44,9 +44,11 @@ public interface ILifecycleStore
     /// <summary>
     /// RestoreObject on an archived version (GLACIER / DEEP_ARCHIVE; latest when
     /// <paramref name="versionId"/> is null). Throws NoSuchKey / NoSuchVersion, and
-    /// ObjectAlreadyInActiveTierError for a version that is not archived.
+    /// ObjectAlreadyInActiveTierError for a version that is not archived. <paramref name="plan"/>
+    /// gives the restore for the version's storage class (its tier's delay depends on it); it is
+    /// called inside the write, on the version the restore is for.
     /// </summary>
-    Task<RestoreOutcome> RestoreObjectAsync(string bucket, string key, string? versionId, RestoreRequest request, CancellationToken ct);
+    Task<RestoreOutcome> RestoreObjectAsync(string bucket, string key, string? versionId, Func<string, RestoreRequest> plan, CancellationToken ct);
 
     /// <summary>The restore of a version, null when none was requested or its copy expired. Same errors as HeadObject.</summary>
     Task<RestoreStatus?> GetRestoreStatusAsync(string bucket, string key, string? versionId, CancellationToken ct);

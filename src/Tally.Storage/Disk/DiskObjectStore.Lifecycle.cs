@@ -228,9 +228,16 @@ public sealed partial class DiskObjectStore : ILifecycleStore
         return moved;
     }
 
+    /// <summary><see cref="RestoreObjectAsync(string, string, string?, Func{string, RestoreRequest}, CancellationToken)"/> with a restore planned already.</summary>
     public Task<RestoreOutcome> RestoreObjectAsync(string bucket, string key, string? versionId, RestoreRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return RestoreObjectAsync(bucket, key, versionId, _ => request, ct);
+    }
+
+    public Task<RestoreOutcome> RestoreObjectAsync(string bucket, string key, string? versionId, Func<string, RestoreRequest> plan, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
         ct.ThrowIfCancellationRequested();
         if (versionId is not null)
         {
@@ -245,6 +252,7 @@ public sealed partial class DiskObjectStore : ILifecycleStore
                 throw new S3Exception(S3Errors.ObjectAlreadyInActiveTierError);
             }
 
+            var request = plan(row.Version.StorageClass);
             var now = Now().ToUnixTimeMilliseconds();
             var existing = SelectRestore(w.Db, fileId);
             if (existing is { } restore && restore.Status.ExpiresAt.ToUnixTimeMilliseconds() > now)

@@ -22,31 +22,18 @@ public static class RestoreObject
         var body = await RequestBody.ReadAllAsync(context, S3Xml.MaxRequestBytes);
         var request = RestoreRequestXml.Parse(body);
         var services = context.Http.RequestServices;
-        var storageClass = await StorageClassAsync(context, versionId);
-        var plan = services.GetRequiredService<RestorePlanner>().Plan(request, storageClass);
-        var outcome = await services.GetRequiredService<ILifecycleStore>().RestoreObjectAsync(context.BucketName, context.Key, versionId, plan, context.Aborted);
+        var planner = services.GetRequiredService<RestorePlanner>();
+        var outcome = await services.GetRequiredService<ILifecycleStore>().RestoreObjectAsync(
+            context.BucketName,
+            context.Key,
+            versionId,
+            storageClass => planner.Plan(request, storageClass),
+            context.Aborted);
         await S3Responses.WriteEmptyAsync(context, outcome switch
         {
             RestoreOutcome.Started or RestoreOutcome.Upgraded => 202,
             RestoreOutcome.Extended => 200,
             _ => throw new S3Exception(S3Errors.RestoreAlreadyInProgress),
         });
-    }
-
-    /// <summary>
-    /// The storage class picks the tier's delay. When the version cannot be read (no such key or
-    /// version, a delete marker) it is null, and the store's RestoreObject gives the error, as
-    /// before tiers had their own delays.
-    /// </summary>
-    private static async Task<string?> StorageClassAsync(S3RequestContext context, string? versionId)
-    {
-        try
-        {
-            return (await context.Store.HeadObjectAsync(context.BucketName, context.Key, versionId, context.Aborted)).StorageClass;
-        }
-        catch (S3Exception)
-        {
-            return null;
-        }
     }
 }
